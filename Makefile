@@ -1,0 +1,35 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= archive.db
+PORT ?= 8001
+
+.PHONY: install install-test browser demo ingest serve test clean
+
+$(BIN)/newsarchive: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+install: $(BIN)/newsarchive
+
+install-test: install
+	$(BIN)/pip install --quiet -e '.[test]'
+
+# Browser tests drive Debian's chromium (never `playwright install`).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+ingest: install
+	$(BIN)/newsarchive ingest seeds --db $(DB)
+
+demo: ingest
+	$(BIN)/newsarchive serve --db $(DB) --port $(PORT)
+
+test: install-test browser
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) *.egg-info $(DB) $(DB)-wal $(DB)-shm

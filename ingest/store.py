@@ -1,0 +1,196 @@
+"""The database: the schema in one place, and one transaction per article.
+
+Nothing else in the package touches SQLite. The schema is the researchers' contract
+(README, "Schema"): offsets in `sentences` point into `articles.body`, offsets in
+`mentions` point into `sentences.text`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sqlite_utils
+
+from .models import Article, Entity
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    title TEXT,
+    title_from TEXT,
+    outlet TEXT,
+    published TEXT,
+    language TEXT,
+    body TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    source TEXT NOT NULL,
+    url TEXT,
+    format TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    sentence_count INTEGER NOT NULL,
+    mention_count INTEGER NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sentences (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    position INTEGER NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    stemmed TEXT NOT NULL,
+    section TEXT NOT NULL,
+    UNIQUE (article_id, position)
+);
+CREATE TABLE IF NOT EXISTS entities (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL CHECK (type IN ('person', 'organization', 'place')),
+    wikidata TEXT
+);
+CREATE TABLE IF NOT EXISTS mentions (
+    id INTEGER PRIMARY KEY,
+    entity_id INTEGER NOT NULL REFERENCES entities(id),
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    sentence_id INTEGER NOT NULL REFERENCES sentences(id),
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    surface TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS places (
+    entity_id INTEGER PRIMARY KEY REFERENCES entities(id),
+    name TEXT NOT NULL,
+    latitude REAL,
+    longitude REAL,
+    country_code TEXT,
+    kind TEXT NOT NULL,
+    geonames_id INTEGER,
+    population INTEGER
+);
+CREATE TABLE IF NOT EXISTS furniture (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    raw_start INTEGER NOT NULL,
+    raw_end INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS idx_sentences_article_id ON sentences(article_id);
+CREATE INDEX IF NOT EXISTS idx_mentions_entity_id ON mentions(entity_id);
+CREATE INDEX IF NOT EXISTS idx_mentions_article_id ON mentions(article_id);
+CREATE INDEX IF NOT EXISTS idx_mentions_sentence_id ON mentions(sentence_id);
+CREATE INDEX IF NOT EXISTS idx_furniture_article_id ON furniture(article_id);
+CREATE INDEX IF NOT EXISTS idx_entities_type ON entities(type);
+CREATE INDEX IF NOT EXISTS idx_articles_outlet ON articles(outlet);
+CREATE INDEX IF NOT EXISTS idx_articles_published ON articles(published);
+"""
+
+# Folds diacritics so that "Moskva" finds "Moskvá"; FTS5 tables are kept in sync by triggers.
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+FTS_TABLES = {"articles": ["title", "body"], "sentences": ["text", "stemmed"]}
+
+
+class StoreError(Exception):
+    """The database cannot be opened or written."""
+
+
+def open_database(path: str) -> sqlite_utils.Database:
+    """Open (creating if needed) an archive database with the full schema."""
+    try:
+        db = sqlite_utils.Database(path)
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.executescript(SCHEMA)
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"{path}: not an archive database ({error})") from error
+    for table, columns in FTS_TABLES.items():
+        if not db[table].detect_fts():
+            db[table].enable_fts(columns, fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZE)
+    return db
+
+
+def stored_hash(db: sqlite_utils.Database, article_id: str) -> str | None:
+    row = db.execute("SELECT content_hash FROM articles WHERE id = ?", [article_id]).fetchone()
+    return row[0] if row else None
+
+
+def save_article(db: sqlite_utils.Database, article: Article, stemmed: list[str], ingested_at: str) -> None:
+    """Replace one article, its sentences, mentions and furniture, in one transaction.
+
+    `stemmed[i]` is the stemmed form of `article.sentences[i].text`. A failure anywhere
+    rolls the whole article back, so the database is as it was before this article.
+    """
+    conn = db.conn
+    with conn:  # BEGIN ... COMMIT, or ROLLBACK on any exception
+        _delete_article_rows(conn, article.id)
+        conn.execute(
+            """INSERT OR REPLACE INTO articles (id, title, title_from, outlet, published, language, body,
+               raw, source, url, format, content_hash, sentence_count, mention_count, ingested_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                article.id, article.title, article.title_from, article.outlet, article.published,
+                article.language, article.body, article.raw, article.source, article.url,
+                article.format, article.content_hash, len(article.sentences),
+                len(article.mentions), ingested_at,
+            ],
+        )
+        sentence_ids = {}
+        for sentence, stem in zip(article.sentences, stemmed, strict=True):
+            cursor = conn.execute(
+                """INSERT INTO sentences (article_id, position, char_start, char_end, text, stemmed, section)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                [article.id, sentence.position, sentence.char_start, sentence.char_end,
+                 sentence.text, stem, sentence.section],
+            )
+            sentence_ids[sentence.position] = cursor.lastrowid
+        entity_ids: dict[str, int] = {}
+        for mention in article.mentions:
+            entity_id = entity_ids.get(mention.entity.key)
+            if entity_id is None:
+                entity_id = entity_ids[mention.entity.key] = _upsert_entity(conn, mention.entity)
+            conn.execute(
+                """INSERT INTO mentions (entity_id, article_id, sentence_id, char_start, char_end, surface)
+                   VALUES (?, ?, ?, ?, ?, ?)""",
+                [entity_id, article.id, sentence_ids[mention.sentence_position],
+                 mention.char_start, mention.char_end, mention.surface],
+            )
+        conn.executemany(
+            "INSERT INTO furniture (article_id, kind, text, raw_start, raw_end) VALUES (?, ?, ?, ?, ?)",
+            [[article.id, f.kind, f.text, f.raw_start, f.raw_end] for f in article.furniture],
+        )
+
+
+def _delete_article_rows(conn: sqlite3.Connection, article_id: str) -> None:
+    conn.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
+    conn.execute("DELETE FROM sentences WHERE article_id = ?", [article_id])
+    conn.execute("DELETE FROM furniture WHERE article_id = ?", [article_id])
+
+
+def _upsert_entity(conn: sqlite3.Connection, entity: Entity) -> int:
+    (entity_id,) = conn.execute(
+        """INSERT INTO entities (key, name, type, wikidata) VALUES (?, ?, ?, ?)
+           ON CONFLICT(key) DO UPDATE SET wikidata = coalesce(excluded.wikidata, wikidata)
+           RETURNING id""",
+        [entity.key, entity.name, entity.type, entity.wikidata],
+    ).fetchone()
+    place = entity.place
+    if place is not None:
+        conn.execute(
+            """INSERT OR REPLACE INTO places (entity_id, name, latitude, longitude, country_code, kind,
+               geonames_id, population) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            [entity_id, entity.name, place.latitude, place.longitude, place.country_code,
+             place.kind, place.geonames_id, place.population],
+        )
+    return entity_id
+
+
+def remove_orphan_entities(db: sqlite_utils.Database) -> int:
+    """Delete entities (and their places) that no mention refers to any more."""
+    with db.conn:
+        orphans = "SELECT id FROM entities WHERE id NOT IN (SELECT DISTINCT entity_id FROM mentions)"
+        db.conn.execute(f"DELETE FROM places WHERE entity_id IN ({orphans})")
+        return db.conn.execute(f"DELETE FROM entities WHERE id IN ({orphans})").rowcount
+
+
+def counts(db: sqlite_utils.Database) -> dict[str, int]:
+    return {table: db[table].count for table in ("articles", "sentences", "entities", "mentions", "places")}

@@ -1,0 +1,49 @@
+import sqlite3
+
+import pytest
+
+from ingest.models import Article, Entity, Mention, Place, Sentence
+from ingest.store import open_database, save_article, StoreError
+
+
+def make_article(article_id="a1", body="Putin tiba di Moskow."):
+    moscow = Entity("geonames:524901", "Moscow", "place", "Q649", Place(55.75, 37.62, "RU", "city", 524901))
+    putin = Entity("Q7747", "Vladimir Putin", "person", "Q7747")
+    return Article(
+        id=article_id, source="x.txt", format="txt", raw=body, body=body, content_hash="h",
+        sentences=[Sentence(0, 0, len(body), body)],
+        mentions=[Mention(0, 0, 5, "Putin", putin), Mention(0, 14, 20, "Moskow", moscow)],
+    )
+
+
+def test_schema_has_fts_and_foreign_keys(tmp_path):
+    db = open_database(str(tmp_path / "a.db"))
+    assert db["articles"].detect_fts() == "articles_fts"
+    assert db["sentences"].detect_fts() == "sentences_fts"
+    fks = {(fk.column, fk.other_table) for fk in db["mentions"].foreign_keys}
+    assert fks == {("entity_id", "entities"), ("article_id", "articles"), ("sentence_id", "sentences")}
+
+
+def test_save_article_then_fts_finds_it(tmp_path):
+    db = open_database(str(tmp_path / "a.db"))
+    save_article(db, make_article(), ["putin tiba di moskow"], "2026-01-01T00:00:00")
+    rows = db.execute("SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH 'moskow'").fetchall()
+    assert len(rows) == 1
+    assert db.execute("SELECT name, latitude FROM places").fetchall() == [("Moscow", 55.75)]
+
+
+def test_failed_write_leaves_previous_article_intact(tmp_path):
+    db = open_database(str(tmp_path / "a.db"))
+    save_article(db, make_article(), ["putin tiba di moskow"], "t")
+    broken = make_article(body="Baru.")
+    with pytest.raises(ValueError):
+        save_article(db, broken, [], "t")  # stemmed list does not match the sentences
+    assert db.execute("SELECT body FROM articles").fetchall() == [("Putin tiba di Moskow.",)]
+    assert db["sentences"].count == 1 and db["mentions"].count == 2
+
+
+def test_not_a_database_is_a_clear_error(tmp_path):
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="junk.db"):
+        open_database(str(path))
