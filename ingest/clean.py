@@ -1,0 +1,253 @@
+"""Split a scraped page into its article body and its page furniture.
+
+A page, as scraped, is a headline zone (site name, date, headline, reading-time badge,
+a photo caption), the article's paragraphs with read-also links and ad slots between
+them, and a trailer (follow-us lines, editor, widgets). Every line is given a role by
+general rules: patterns for the kinds of furniture news sites share, and the shape of
+a line (short, no closing punctuation) at the edges of the page. Nothing is thrown
+away: furniture keeps its offsets into the raw text.
+
+Photo captions are kept as body paragraphs in a "caption" section, with their credit
+("Foto: Reuters") removed as furniture: a caption is the outlet's own text and can be
+the only place a fact is stated, but researchers can leave captions out by section.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .models import Furniture
+
+# A label that introduces a link to another story, in the languages scraped pages mix in.
+READ_ALSO = re.compile(
+    r"^(baca\s+(juga|pula|selengkapnya)|lihat\s+juga|simak\s+(juga|video)|artikel\s+terkait|berita\s+terkait"
+    r"|read\s+(also|more)|see\s+also|related(\s+(news|articles?|stories))?|more\s+on\s+this"
+    r"|sujet\s+[aà]\s+lire|[aà]\s+lire\s+aussi|lire\s+aussi|cela\s+peut\s+vous\s+int[ée]resser"
+    r"|vous\s+pourriez\s+aimer|tambi[ée]n\s+te\s+puede\s+interesar|lea\s+tambi[ée]n|leia\s+tamb[ée]m)\s*[:：–—-]",
+    re.IGNORECASE,
+)
+AD_SLOT = re.compile(r"^(\[[\w\s-]{1,40}\]|advertisement|iklan|scroll to continue( with content)?|ads?)$", re.IGNORECASE)
+FOLLOW = re.compile(
+    r"google\s+news|whats\s?app\s+channel|saluran\s+whats\s?app|telegram\s+channel|ikuti\s+(kami|juga|akun|berita)"
+    r"|follow\s+us|subscribe|berlangganan|unduh\s+aplikasi|download\s+(aplikasi|app)|klik\s+di\s+sini",
+    re.IGNORECASE,
+)
+READING_TIME = re.compile(r"^(\d+\s*(min|mins|minutes?|menit)(\s+(read|baca|membaca))?|(waktu\s+baca|reading\s+time)\b.*)$",
+                          re.IGNORECASE)
+CREDIT_LINE = re.compile(
+    r"^(editor|penulis|reporter|pewarta|penyunting|redaktur|sumber|source|writer|fotografer|foto|photo|"
+    r"editing|kontributor|laporan|dilaporkan\s+oleh)\s*[:：]", re.IGNORECASE)
+WIDGET = re.compile(
+    r"^((komentar|comments?)\s*\(\d+\)|tautan\s+(sumber|sahabat)|source\s+link|terkini\s+lainnya|berita\s+lainnya"
+    r"|terpopuler|bagikan|share(\s+this)?|tags?\s*:?|topik\s*:?|copyright\b|hak\s+cipta|©)", re.IGNORECASE)
+# A credit at the end of a caption: "... pada 13 September. Foto: KCNA", "...senjata.(AFP)",
+# "... -tangkapan layar twitter@x -".
+CAPTION_CREDIT = re.compile(
+    r"(?:(?<=[.!?”\"'])|\s)\s*((?:foto|photo|gambar|ilustrasi|sumber\s+foto|kredit|credit)\s*[:：]\s*[^.:]{1,60}"
+    r"|\((?:foto\s*:?\s*)?[A-Z][\w/ .&-]{1,30}\)"
+    r"|-\s*(?:tangkapan\s+layar|screenshot|foto|ilustrasi|dok(?:umentasi)?\.?|istimewa)[^\n]{0,80}?-?)\s*$",
+    re.IGNORECASE,
+)
+DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,})/?$", re.IGNORECASE)
+DATE_WORDS = (r"senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|januari|februari|maret|april|mei|juni|juli|agustus"
+              r"|september|oktober|november|desember|jan|feb|mar|apr|jun|jul|agu|agt|aug|sep|sept|okt|oct|nov|des|dec"
+              r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|may|june|july|august"
+              r"|october|december|wib|wita|wit|utc|gmt|pukul|diperbarui|dipublikasikan|diterbitkan|published|updated")
+DATE_LINE = re.compile(rf"^(?:(?:{DATE_WORDS})\b|\d{{1,4}}|[\s,./:|()\-–—])+$", re.IGNORECASE)
+HAS_DIGIT = re.compile(r"\d")
+# "JAKARTA, DISWAY.ID –", "Jakarta (ANTARA) -", "JAKARTA -", "Nusantaratv.com -" at the start of the lead.
+DATELINE = re.compile(
+    r"^(?:(?P<domain>[\w\-]+(?:\.[a-z]{2,})+)"
+    r"|(?P<place>[A-Z][A-Za-z.'\- ]{1,30}?)\s*(?:,\s*(?P<outlet>[\w.\-]{2,40}?))?\s*(?:\((?P<agency>[^)]{2,30})\))?)"
+    r"\s*[-–—]{1,2}\s+(?=\S)"
+)
+ENDS_LIKE_SENTENCE = re.compile(r"[.!?…][\"”’'»)\]]*$")
+SENTENCE_END = re.compile(r"[.!?…][\"”’'»)\]]*(\s|$)")
+WORD = re.compile(r"\S+")
+
+LEAD_MIN_WORDS = 12  # a line this long that ends like a sentence starts the article body
+EDGE_MAX_WORDS = 8  # short unpunctuated lines at the page's end are widgets and bylines
+
+
+@dataclass
+class Line:
+    text: str
+    start: int  # offsets into the raw text
+    end: int
+
+
+@dataclass
+class Paragraph:
+    text: str
+    raw_start: int
+    section: str  # "body" or "caption"
+
+
+@dataclass
+class CleanPage:
+    """What cleaning found: the body's paragraphs, the header's pieces, the furniture."""
+
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    furniture: list[Furniture] = field(default_factory=list)
+    headline: str | None = None
+    date_lines: list[str] = field(default_factory=list)
+    domain: str | None = None
+    dateline_outlet: str | None = None
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(paragraph.text for paragraph in self.paragraphs)
+
+    def paragraph_offsets(self) -> list[tuple[int, Paragraph]]:
+        """Each paragraph with its start offset in `body`."""
+        offsets, position = [], 0
+        for paragraph in self.paragraphs:
+            offsets.append((position, paragraph))
+            position += len(paragraph.text) + 2
+        return offsets
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-blank lines, stripped, with their offsets in `text`."""
+    lines, position = [], 0
+    for raw_line in text.split("\n"):
+        stripped = raw_line.strip()
+        if stripped:
+            start = position + raw_line.index(stripped[0])
+            lines.append(Line(stripped, start, start + len(stripped)))
+        position += len(raw_line) + 1
+    return lines
+
+
+def furniture_kind(text: str) -> str | None:
+    """The kind of furniture a whole line is, wherever it stands on the page, or None."""
+    words = len(WORD.findall(text))
+    if AD_SLOT.match(text):
+        return "ad"
+    if READ_ALSO.match(text):
+        return "read_also"
+    if READING_TIME.match(text):
+        return "reading_time"
+    if words <= 12 and CREDIT_LINE.match(text):
+        return "credit"
+    if words <= 8 and WIDGET.match(text):
+        return "widget"
+    if words <= 30 and FOLLOW.search(text):
+        return "follow"
+    if text.startswith("(") and text.endswith(")") and words >= 4:
+        return "note"  # an editor's note such as "(Cerita ini belum diedit ...)"
+    return None
+
+
+def _letters(text: str) -> str:
+    return "".join(character for character in text.casefold() if character.isalnum())
+
+
+def _same_headline(line: str, headline: str) -> bool:
+    """A repeat of the headline, even behind a dateline: "Washington : <headline>"."""
+    target = _letters(headline)
+    behind_dateline = re.split(r"\s[:|–—-]\s", line, maxsplit=1)[-1]
+    return target in (_letters(line), _letters(behind_dateline))
+
+
+def _is_lead(text: str) -> bool:
+    """The first paragraph of the article: long, with a sentence end in it (headlines have none)."""
+    return len(WORD.findall(text)) >= LEAD_MIN_WORDS and bool(SENTENCE_END.search(text) or DATELINE.match(text))
+
+
+def clean(text: str, title: str | None = None) -> CleanPage:
+    """Classify every line of `text`; `title` is a headline the source already stated (HTML, JSON)."""
+    page = CleanPage(headline=title)
+    lines = split_lines(text)
+    body_start = next((i for i, line in enumerate(lines) if _is_lead(line.text) and not furniture_kind(line.text)),
+                      len(lines))
+    body_end = len(lines)
+    while body_end > body_start and _is_trailer(lines[body_end - 1].text):
+        body_end -= 1
+    for index, line in enumerate(lines):
+        if index < body_start:
+            _header_line(page, line)
+        elif index >= body_end:
+            page.furniture.append(_furniture(furniture_kind(line.text) or "trailer", line))
+        else:
+            _body_line(page, line, in_header=False)
+    _drop_repeated_captions(page)
+    return page
+
+
+def _drop_repeated_captions(page: CleanPage) -> None:
+    """A caption that repeats a body paragraph word for word (a lead photo's caption) is furniture."""
+    body_texts = {_letters(paragraph.text) for paragraph in page.paragraphs if paragraph.section == "body"}
+    for paragraph in [p for p in page.paragraphs if p.section == "caption" and _letters(p.text) in body_texts]:
+        page.paragraphs.remove(paragraph)
+        page.furniture.append(Furniture("caption_repeat", paragraph.text, paragraph.raw_start,
+                                        paragraph.raw_start + len(paragraph.text)))
+
+
+def _is_trailer(text: str) -> bool:
+    if furniture_kind(text):
+        return True
+    return len(WORD.findall(text)) <= EDGE_MAX_WORDS and not ENDS_LIKE_SENTENCE.search(text)
+
+
+def _furniture(kind: str, line: Line, start: int | None = None, end: int | None = None) -> Furniture:
+    start = line.start if start is None else start
+    end = line.end if end is None else end
+    offset = start - line.start
+    return Furniture(kind, line.text[offset: offset + end - start], start, end)
+
+
+def _header_line(page: CleanPage, line: Line) -> None:
+    text = line.text
+    kind = furniture_kind(text)
+    if kind:
+        page.furniture.append(_furniture(kind, line))
+    elif DOMAIN.match(text):
+        page.domain = DOMAIN.match(text).group(1).lower()
+        page.furniture.append(_furniture("site", line))
+    elif DATE_LINE.match(text) and HAS_DIGIT.search(text):
+        page.date_lines.append(text)
+        page.furniture.append(_furniture("date", line))
+    elif page.headline is None:
+        page.headline = text
+        page.furniture.append(_furniture("headline", line))
+    elif _same_headline(text, page.headline):
+        page.furniture.append(_furniture("headline_repeat", line))
+    else:
+        _body_line(page, line, in_header=True)
+
+
+def _body_line(page: CleanPage, line: Line, in_header: bool) -> None:
+    """A paragraph of the article; in the header zone, one with a credit is a photo caption."""
+    kind = furniture_kind(line.text)
+    if kind:
+        page.furniture.append(_furniture(kind, line))
+        return
+    start, end = line.start, line.end
+    if not any(paragraph.section == "body" for paragraph in page.paragraphs):
+        dateline = DATELINE.match(line.text)
+        if dateline and _is_dateline(dateline):
+            page.dateline_outlet = dateline.group("domain") or dateline.group("outlet")
+            page.furniture.append(_furniture("dateline", line, start, start + dateline.end()))
+            start += dateline.end()
+    section = "body"
+    credit = CAPTION_CREDIT.search(line.text)
+    if credit and credit.start() > 0:
+        # "(AFP/Cah)" closing a body paragraph is the article's sign-off, not a photo credit.
+        is_sign_off = credit.group(1).startswith("(") and not in_header
+        section = "body" if is_sign_off else "caption"
+        page.furniture.append(_furniture("sign_off" if is_sign_off else "photo_credit", line,
+                                         line.start + credit.start(1), end))
+        end = line.start + len(line.text[: credit.start()].rstrip())
+    text = line.text[start - line.start: end - line.start]
+    if text:
+        page.paragraphs.append(Paragraph(text, start, section))
+
+
+def _is_dateline(match: re.Match) -> bool:
+    """A dateline names a place in capitals, an outlet, an agency or a domain; a bare word is not one."""
+    if match.group("domain") or match.group("outlet") or match.group("agency"):
+        return True
+    place = match.group("place") or ""
+    return place.isupper() and len(place) >= 3

@@ -1,0 +1,63 @@
+"""The `newsarchive` command: `ingest` files into an archive, `serve` it with Datasette.
+
+This module is the only one that talks to the terminal; the work is done in `pipeline`
+and `serve`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import __version__
+
+
+@click.group()
+@click.version_option(__version__, prog_name="newsarchive")
+def cli():
+    """A searchable archive of news articles, served by Datasette."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--db", "db_path", default="archive.db", show_default=True, type=click.Path(dir_okay=False),
+              help="SQLite database to create or update.")
+def ingest(paths, db_path):
+    """Load articles from PATHS (files or folders, recursive) into the archive.
+
+    Reads .txt (scraped pages), .html, .json and .jsonl. Re-running on the same files
+    changes nothing; an edited file replaces its article.
+
+    Example:
+
+        newsarchive ingest seeds/ --db archive.db
+    """
+    from .pipeline import ingest_paths
+
+    summary = ingest_paths(paths, db_path, progress=_progress_bar if sys.stderr.isatty() else None,
+                           on_error=lambda message: click.secho(f"error: {message}", fg="red", err=True))
+    click.echo(summary.report())
+    if summary.failed:
+        sys.exit(1)
+
+
+def _progress_bar(items, length):
+    return click.progressbar(items, length=length, label="Ingesting", file=sys.stderr)
+
+
+@cli.command()
+@click.option("--db", "db_path", default="archive.db", show_default=True,
+              type=click.Path(exists=True, dir_okay=False), help="Archive database to serve.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+def serve(db_path, host, port):
+    """Serve the archive with Datasette (read-only), its metadata and plugins.
+
+    Example:
+
+        newsarchive serve --db archive.db --port 8001
+    """
+    from .serve import run
+
+    run(db_path, host=host, port=port)
