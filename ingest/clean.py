@@ -58,7 +58,7 @@ DATE_LINE = re.compile(rf"^(?:(?:{DATE_WORDS})\b|\d{{1,4}}|[\s,./:|()\-–—])+
 HAS_DIGIT = re.compile(r"\d")
 # "JAKARTA, DISWAY.ID –", "Jakarta (ANTARA) -", "JAKARTA -", "Nusantaratv.com -" at the start of the lead.
 DATELINE = re.compile(
-    r"^(?:(?P<domain>[\w\-]+(?:\.[a-z]{2,})+)"
+    r"^(?:(?P<domain>[\w\-]+(?:\.[A-Za-z]{2,})+)"
     r"|(?P<place>[A-Z][A-Za-z.'\- ]{1,30}?)\s*(?:,\s*(?P<outlet>[\w.\-]{2,40}?))?\s*(?:\((?P<agency>[^)]{2,30})\))?)"
     r"\s*[-–—]{1,2}\s+(?=\S)"
 )

@@ -312,14 +312,22 @@ class Extractor:
         while end < run_end and end - i < MAX_NAME_WORDS and self._is_name_word(tokens[end].text):
             if end > i and self._known(tokens, end, run_end, context):
                 break
-            if is_common_word(tokens[end].text):
-                following = end + 1
-                if not (following < run_end and self._is_name_word(tokens[following].text)
-                        and not is_common_word(tokens[following].text)
-                        and not self._known(tokens, following, run_end, context)):
-                    break
+            if is_common_word(tokens[end].text) and not self._continues_name(tokens, i, end, run_end, context):
+                break
             end += 1
         return end
+
+    def _continues_name(self, tokens, i, end, run_end, context) -> bool:
+        """May the common word at `end` stand in a name? Before an unknown name word ("Kim Yo Jong"),
+        or after one when it starts nothing else ("Penny Wong")."""
+        following = end + 1
+        if following < run_end and self._is_name_word(tokens[following].text) and \
+                not is_common_word(tokens[following].text) and not self._known(tokens, following, run_end, context):
+            return True
+        lower = tokens[end].lower
+        return end > i and not is_common_word(tokens[end - 1].text) and not (
+            lower in self.cues.organization_heads or lower in self.cues.organization_namers
+            or lower in self.cues.place_heads or self._known(tokens, end, run_end, context))
 
     def _unknown_name(self, text, tokens, i, end, run_start, titled) -> Entity | None:
         name = self._span(text, tokens, i, end)
