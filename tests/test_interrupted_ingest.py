@@ -25,6 +25,19 @@ def ingest(corpus, db):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+def wait_for_first_article(db, process, seconds=60):
+    """Poll until the ingest has committed an article, so a kill lands in the middle of the work."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with sqlite3.connect(db) as connection:
+                if connection.execute("SELECT count(*) FROM articles").fetchone()[0] > 0:
+                    return
+        except sqlite3.OperationalError:
+            pass  # the schema is not there yet
+        time.sleep(0.05)
+
+
 def state(db):
     with sqlite3.connect(db) as connection:
         return (connection.execute("SELECT id, content_hash FROM articles ORDER BY id").fetchall(),
@@ -54,7 +67,8 @@ def test_kills_at_random_points_leave_whole_articles_and_a_rerun_completes(tmp_p
     stored_after_kills = []
     for _ in range(3):
         process = ingest(corpus, killed)
-        time.sleep(randomness.uniform(1.5, 3.5))
+        wait_for_first_article(killed, process)
+        time.sleep(randomness.uniform(0.0, 1.5))
         process.send_signal(signal.SIGKILL)
         process.wait()
         if killed.exists():
