@@ -1,0 +1,39 @@
+"""Serve an archive with Datasette: read-only, with the repository's metadata, plugins and templates.
+
+`datasette_args` is the one place the command line is built, so the tests start exactly
+the server that `newsarchive serve` starts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# metadata.yml, plugins/ and templates/ sit at the repository root (an editable install).
+ROOT = Path(__file__).resolve().parent.parent
+
+SETTINGS = {
+    "sql_time_limit_ms": 3000,  # researchers' own SQL; a runaway query is cut off, not the server
+    "max_returned_rows": 2000,  # per page of JSON/HTML; CSV with _stream=on returns every row
+    "truncate_cells_html": 400,  # article bodies in table views; CSV and JSON stay whole
+}
+
+
+def datasette_args(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
+    """Arguments for `datasette` (after the program name) that serve `db_path` immutable."""
+    args = [
+        "serve", "-i", str(db_path),
+        "--metadata", str(ROOT / "metadata.yml"),
+        "--plugins-dir", str(ROOT / "plugins"),
+        "--template-dir", str(ROOT / "templates"),
+        "--host", host, "--port", str(port),
+    ]
+    for name, value in SETTINGS.items():
+        args += ["--setting", name, str(value)]
+    return args
+
+
+def run(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> None:
+    """Start Datasette in this process; returns only when the server stops."""
+    from datasette.cli import cli
+
+    cli.main(args=datasette_args(db_path, host, port), prog_name="datasette")

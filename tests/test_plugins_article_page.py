@@ -1,0 +1,53 @@
+"""plugins/article_page.py: /article/<id>, the body with mentions marked at their offsets."""
+
+import html
+import re
+
+from conftest import load_plugin
+
+pieces = load_plugin("article_page").pieces
+
+
+def mention(start, end, entity_id=1):
+    return {"start": start, "end": end, "entity_id": entity_id, "name": "X", "type": "person"}
+
+
+def test_pieces_cut_the_body_at_mentions():
+    body = "Putin bertemu Kim."
+    cut = pieces(body, [mention(0, 5), mention(14, 17, 2)])
+    assert [text for text, _ in cut] == ["Putin", " bertemu ", "Kim", "."]
+    assert [m and m["entity_id"] for _, m in cut] == [1, None, 2, None]
+    assert "".join(text for text, _ in cut) == body
+
+
+def test_overlapping_and_out_of_range_mentions_are_left_unmarked():
+    body = "Kim Jong Un"
+    cut = pieces(body, [mention(0, 11), mention(4, 8), mention(9, 40), mention(5, 5)])
+    assert cut == [("Kim Jong Un", mention(0, 11))]
+    assert pieces("", []) == []
+
+
+async def test_article_page_shows_the_article_with_marked_mentions(ds, archive):
+    article = next(archive["articles"].rows_where("mention_count > 0"))
+    response = await ds.client.get(f"/article/{article['id']}")
+    assert response.status_code == 200
+    marked = re.findall(r'<a class="mention [^"]*"[^>]*><mark>(.*?)</mark></a>', response.text)
+    assert len(marked) == article["mention_count"]
+    assert html.escape(article["source"]) in response.text
+    assert 'id="places-map"' in response.text
+
+
+async def test_mentions_link_to_the_entitys_mentions(ds, db_name, archive):
+    mention_row = next(archive["mentions"].rows)
+    page = (await ds.client.get(f"/article/{mention_row['article_id']}")).text
+    assert f'href="/{db_name}/mentions_of?entity={mention_row["entity_id"]}"' in page
+
+
+async def test_hostile_article_is_shown_as_text(ds, hostile):
+    page = (await ds.client.get(f"/article/{hostile.id}")).text
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+async def test_unknown_article_is_404(ds):
+    assert (await ds.client.get("/article/nope")).status_code == 404
