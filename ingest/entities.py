@@ -194,8 +194,10 @@ class Extractor:
             elif piece is None and self._may_start_name(tokens, i):
                 end = self._name_end(tokens, i, run_end, context)
                 entity = self._unknown_name(text, tokens, i, end, run_start, titled) if end > i else None
-                piece = (i, end, entity) if entity else None
-                i = max(i, end - 1)
+                if entity is None:  # a common word, or a lone word with no cue
+                    i = max(end, i + 1)
+                    continue
+                piece = i, end, entity
             if piece:
                 yield piece
                 i = piece[1]
@@ -288,8 +290,7 @@ class Extractor:
         word = tokens[i].text
         if fold(word) in context.aliases:
             return context.aliases[fold(word)]
-        before = text[:tokens[i].start].rstrip()
-        if before.endswith("(") and mentions and text[mentions[-1].char_end:tokens[i].start].strip() == "(":
+        if mentions and text[mentions[-1].char_end:tokens[i].start].strip() == "(":
             entity = mentions[-1].entity
         else:
             entity = new_entity(word, "organization")
@@ -306,8 +307,8 @@ class Extractor:
         return self._is_name_word(tokens[i].text) and not (i == 0 and is_common_word(tokens[i].text))
 
     def _name_end(self, tokens, i, run_end, context) -> int:
-        """End of an unknown name starting at i: words the dictionary does not know, and a common
-        word only where a name word follows it ("Kim Yo Jong")."""
+        """End of an unknown name starting at i: words the dictionary does not know, and common
+        words where `_continues_name` allows them."""
         end = i
         while end < run_end and end - i < MAX_NAME_WORDS and self._is_name_word(tokens[end].text):
             if end > i and self._known(tokens, end, run_end, context):
