@@ -111,3 +111,29 @@ def test_missing_path_is_a_clear_error(tmp_path):
     result = run("ingest", str(tmp_path / "nowhere"), "--db", str(tmp_path / "a.db"))
     assert result.returncode == 1
     assert "nowhere" in result.stderr and "no such file" in result.stderr
+
+
+def test_an_html_page_goes_in_with_its_metadata(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("""<html lang="id"><head><title>Situs Berita</title>
+<meta property="og:title" content="Menlu Bertemu Mitra di Hanoi">
+<meta property="og:site_name" content="Berita Contoh">
+<meta property="article:published_time" content="2023-09-13T08:00:00+07:00">
+<link rel="canonical" href="https://berita.example/hanoi"></head>
+<body><nav>Beranda | Dunia</nav><article><h1>Menlu Bertemu Mitra di Hanoi</h1>
+<p>Menteri Luar Negeri Retno Marsudi tiba di Hanoi pada hari Rabu untuk bertemu mitranya dari Vietnam.</p>
+<p>Baca juga: Harga Beras Naik</p>
+<p>"Kerja sama ini penting," kata Retno kepada wartawan di Hanoi.</p></article>
+<script>alert(1)</script></body></html>""", encoding="utf-8")
+    db = tmp_path / "a.db"
+    result = run("ingest", str(page), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(db) as connection:
+        row = connection.execute("SELECT title, outlet, published, url, language, body FROM articles").fetchone()
+        people = {r[0] for r in connection.execute(
+            "SELECT e.name FROM entities e WHERE e.type = 'person'")}
+    title, outlet, published, url, language, body = row
+    assert (title, outlet, published, url, language) == (
+        "Menlu Bertemu Mitra di Hanoi", "Berita Contoh", "2023-09-13", "https://berita.example/hanoi", "id")
+    assert "Baca juga" not in body and "alert" not in body and "Beranda" not in body
+    assert "Retno Marsudi" in people

@@ -47,3 +47,11 @@ def test_not_a_database_is_a_clear_error(tmp_path):
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="junk.db"):
         open_database(str(path))
+
+
+def test_search_folds_diacritics(tmp_path):
+    db = open_database(str(tmp_path / "a.db"))
+    article = make_article(body="Delegasi tiba di São Paulo.")
+    article.mentions = []
+    save_article(db, article, ["delegasi tiba di sao paulo"], "t")
+    assert db.execute("SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH 'text:sao'").fetchone()[0] == 1
