@@ -23,7 +23,9 @@ def cli():
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--db", "db_path", default="archive.db", show_default=True, type=click.Path(dir_okay=False),
               help="SQLite database to create or update.")
-def ingest(paths, db_path):
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Processes that clean and extract articles (writes stay in one process).")
+def ingest(paths, db_path, workers):
     """Load articles from PATHS (files or folders, recursive) into the archive.
 
     Reads .txt (scraped pages), .html, .json and .jsonl. Re-running on the same files
@@ -31,11 +33,11 @@ def ingest(paths, db_path):
 
     Example:
 
-        newsarchive ingest seeds/ --db archive.db
+        newsarchive ingest seeds/ --db archive.db --workers 2
     """
     from .pipeline import ingest_paths
 
-    summary = ingest_paths(paths, db_path, progress=_progress_bar if sys.stderr.isatty() else None,
+    summary = ingest_paths(paths, db_path, workers=workers, progress=_progress_bar if sys.stderr.isatty() else None,
                            on_error=lambda message: click.secho(f"error: {message}", fg="red", err=True))
     click.echo(summary.report())
     if summary.failed:

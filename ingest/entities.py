@@ -63,7 +63,7 @@ def load_cues() -> Cues:
     return Cues(**{key: value if isinstance(value, dict) else frozenset(value) for key, value in data.items()})
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     text: str
     start: int
@@ -94,6 +94,7 @@ class ArticleContext:
                     self.aliases.setdefault(fold(word), entity)
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Case, diacritics, hyphens and a leading English article folded: the key of a new name."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -145,15 +146,18 @@ class Extractor:
 
     def extract(self, sentences: list[Sentence]) -> list[Mention]:
         context = ArticleContext()
-        for sentence in sentences:  # first reading: learn full names, so a short form before them resolves
-            self._sentence_mentions(sentence, context)
-        return [m for sentence in sentences for m in self._sentence_mentions(sentence, context)]
+        read = []
+        for sentence in sentences:
+            tokens = [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(sentence.text)]
+            read.append((sentence, tokens, capitalised_runs(sentence.text, tokens, self.cues.name_particles)))
+        for sentence, tokens, runs in read:  # first reading: learn full names, so a short form before them resolves
+            self._sentence_mentions(sentence, tokens, runs, context)
+        return [m for sentence, tokens, runs in read for m in self._sentence_mentions(sentence, tokens, runs, context)]
 
-    def _sentence_mentions(self, sentence: Sentence, context: ArticleContext) -> list[Mention]:
+    def _sentence_mentions(self, sentence: Sentence, tokens: list[Token], runs, context: ArticleContext):
         text = sentence.text
-        tokens = [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
         mentions: list[Mention] = []
-        for run_start, run_end in capitalised_runs(text, tokens, self.cues.name_particles):
+        for run_start, run_end in runs:
             for first, last, entity in self._read_run(text, tokens, run_start, run_end, context, mentions):
                 start, end = tokens[first].start, tokens[last - 1].end
                 surface = text[start:end]

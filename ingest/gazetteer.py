@@ -58,6 +58,7 @@ class GazetteerMatch:
     source: str
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """The text as matched, case kept: diacritics dropped, hyphens and whitespace runs
     as one space, surrounding punctuation stripped ("Kim Jong-un," -> "Kim Jong un")."""

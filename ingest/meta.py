@@ -25,6 +25,7 @@ DAY_NAME_DATE = re.compile(
     r"\b(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu)\s*,?\s*\((\d{1,2}/\d{1,2}/\d{2,4})\)", re.IGNORECASE)
 LEAD_PARAGRAPHS = 3  # where a report date is looked for in the body
 TITLE_MAX_CHARS = 120
+LANGUAGE_SAMPLE_CHARS = 1500  # enough text to tell the language; the classifier's cost grows with length
 
 
 @lru_cache(maxsize=50_000)
@@ -78,5 +79,5 @@ def language_of(body: str, stated: str | None) -> str | None:
         return stated.split("-")[0].split("_")[0].lower()
     if not body.strip():
         return None
-    language, _ = py3langid.classify(body[:5000])
+    language, _ = py3langid.classify(body[:LANGUAGE_SAMPLE_CHARS])
     return language

@@ -8,10 +8,12 @@ transaction, so the database never holds half an article.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable
+from itertools import islice
+from typing import Callable, Iterable, Iterator
 
 from . import meta
 from .clean import clean
@@ -98,57 +100,96 @@ def build_article(document: Document, extractor: Extractor) -> Article:
     )
 
 
-def ingest_paths(paths, db_path: str, progress: Callable | None = None,
+def ingest_paths(paths, db_path: str, workers: int = 1, progress: Callable | None = None,
                  on_error: Callable[[str], None] | None = None) -> Summary:
-    """Ingest every supported file under `paths` into the database at `db_path`."""
+    """Ingest every supported file under `paths` into the database at `db_path`.
+
+    Files are read and checked against the stored hashes here; only new and changed
+    documents are built, by `workers` processes when more than one; every write happens
+    in this process, one transaction per article.
+    """
     summary = Summary()
     report_error = on_error or (lambda message: None)
     try:
         files = find_files(paths)
     except SourceError as error:
-        summary.failed += 1
-        summary.errors.append(str(error))
-        report_error(str(error))
+        _fail(summary, str(error), report_error)
         return summary
     db = open_database(db_path)
-    extractor = Extractor()
     ingested_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    items = progress(files, len(files)) if progress else nullcontext(files)
-    with items as iterator:
-        for path in iterator:
-            try:
-                documents = read_documents(path)
-            except SourceError as error:
-                _fail(summary, str(error), report_error)
+    stored: dict[str, str | None] = {}  # article id -> stored hash, for documents on their way to a builder
+    with (progress(files, len(files)) if progress else nullcontext(files)) as iterator:
+        pending = _documents_to_build(db, iterator, stored, summary, report_error)
+        for document, built, error in _built(pending, workers):
+            if error:
+                _fail(summary, error, report_error)
                 continue
-            for document in documents:
-                try:
-                    _ingest_document(db, document, extractor, ingested_at, summary)
-                except ArticleError as error:
-                    _fail(summary, str(error), report_error)
-                except Exception as error:  # a bug must not stop the batch; it is reported with the file
-                    _fail(summary, f"{document.source}: could not be processed ({type(error).__name__}: {error})",
-                          report_error)
+            article, stemmed = built
+            save_article(db, article, stemmed, ingested_at)
+            if stored.pop(article.id, None) is None:
+                summary.new += 1
+            else:
+                summary.updated += 1
+            summary.sentences += len(article.sentences)
+            summary.mentions += len(article.mentions)
     remove_orphan_entities(db)
     summary.totals = counts(db)
     db.close()
     return summary
 
 
-def _ingest_document(db, document: Document, extractor: Extractor, ingested_at: str, summary: Summary) -> None:
-    identifier = article_id(document)
-    previous = stored_hash(db, identifier)
-    if previous == content_hash(document):
-        summary.unchanged += 1
+def _documents_to_build(db, files, stored: dict, summary: Summary, report_error) -> Iterator[Document]:
+    """Read each file; yield the documents that are new or changed, count the unchanged ones."""
+    for path in files:
+        try:
+            documents = read_documents(path)
+        except SourceError as error:
+            _fail(summary, str(error), report_error)
+            continue
+        for document in documents:
+            identifier = article_id(document)
+            previous = stored_hash(db, identifier)
+            if previous == content_hash(document):
+                summary.unchanged += 1
+            else:
+                stored[identifier] = previous
+                yield document
+
+
+def build_safely(document: Document, extractor: Extractor):
+    """(document, (article, stemmed sentences), None), or (document, None, message naming the file)."""
+    try:
+        article = build_article(document, extractor)
+        return document, (article, [stem_text(s.text) for s in article.sentences]), None
+    except ArticleError as error:
+        return document, None, str(error)
+    except Exception as error:  # a bug must not stop the batch; it is reported with the file
+        return document, None, f"{document.source}: could not be processed ({type(error).__name__}: {error})"
+
+
+def _built(documents: Iterable[Document], workers: int):
+    """Build documents in order, in this process or in a pool of `workers` processes."""
+    if workers <= 1:
+        extractor = Extractor()
+        yield from (build_safely(document, extractor) for document in documents)
         return
-    article = build_article(document, extractor)
-    save_article(db, article, [stem_text(s.text) for s in article.sentences], ingested_at)
-    if previous is None:
-        summary.new += 1
-    else:
-        summary.updated += 1
-    summary.sentences += len(article.sentences)
-    summary.mentions += len(article.mentions)
+    # Spawned, not forked: the parent holds an open SQLite connection.
+    with multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker) as pool:
+        while batch := list(islice(documents, BATCH_SIZE)):  # bounded: the pool would read ahead without limit
+            yield from pool.imap(_build_in_worker, batch, chunksize=8)
+
+
+BATCH_SIZE = 256
+_worker_extractor: Extractor | None = None
+
+
+def _start_worker() -> None:
+    global _worker_extractor
+    _worker_extractor = Extractor()
+
+
+def _build_in_worker(document: Document):
+    return build_safely(document, _worker_extractor)
 
 
 def _fail(summary: Summary, message: str, report_error: Callable[[str], None]) -> None:

@@ -100,6 +100,7 @@ def open_database(path: str) -> sqlite_utils.Database:
         db = sqlite_utils.Database(path)
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")  # with WAL: a killed process loses nothing committed
         db.executescript(SCHEMA)
     except sqlite3.DatabaseError as error:
         raise StoreError(f"{path}: not an archive database ({error})") from error

@@ -137,3 +137,12 @@ def test_an_html_page_goes_in_with_its_metadata(tmp_path):
         "Menlu Bertemu Mitra di Hanoi", "Berita Contoh", "2023-09-13", "https://berita.example/hanoi", "id")
     assert "Baca juga" not in body and "alert" not in body and "Beranda" not in body
     assert "Retno Marsudi" in people
+
+
+def test_two_workers_store_exactly_what_one_does(corpus, tmp_path):
+    serial, parallel = tmp_path / "serial.db", tmp_path / "parallel.db"
+    assert run("ingest", str(corpus), "--db", str(serial)).returncode == 0
+    result = run("ingest", str(corpus), "--db", str(parallel), "--workers", "2")
+    assert result.returncode == 0, result.stderr
+    assert "5 new" in result.stdout
+    assert snapshot(parallel) == snapshot(serial)
