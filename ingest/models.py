@@ -77,6 +77,19 @@ class Mention:
 
 
 @dataclass
+class Quote:
+    """Words attributed to a speaker, with offsets into the sentence's text."""
+
+    sentence_position: int
+    char_start: int
+    char_end: int
+    text: str
+    kind: str  # "direct" (inside quotation marks) or "reported"
+    cue: str  # the word that attributes it: "kata", "ujar", "tambahnya", "mengatakan", "menurut", ...
+    speaker: Entity | None
+
+
+@dataclass
 class Article:
     """Everything the pipeline knows about one article, ready for the store."""
 
@@ -94,6 +107,7 @@ class Article:
     url: str | None = None
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
     furniture: list["Furniture"] = field(default_factory=list)
 
 

@@ -19,6 +19,7 @@ from . import meta
 from .clean import clean
 from .entities import Extractor
 from .models import Article, Document, Sentence
+from .quotes import find_quotes
 from .sentences import split_sentences
 from .sources import SourceError, find_files, read_documents
 from .stem import stem_text
@@ -26,7 +27,7 @@ from .store import counts, open_database, remove_orphan_entities, save_article, 
 
 # Part of every article's content hash: bump it when cleaning or extraction changes,
 # so that the next ingest re-reads articles whose files have not changed.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 
 class ArticleError(Exception):
@@ -81,6 +82,7 @@ def build_article(document: Document, extractor: Extractor) -> Article:
     if document.title:
         title_from = "source"
     body = page.body
+    mentions = extractor.extract(sentences)
     return Article(
         id=article_id(document),
         source=document.source,
@@ -95,7 +97,8 @@ def build_article(document: Document, extractor: Extractor) -> Article:
         language=meta.language_of(body, document.language),
         url=document.url,
         sentences=sentences,
-        mentions=extractor.extract(sentences),
+        mentions=mentions,
+        quotes=find_quotes(sentences, mentions),
         furniture=page.furniture,
     )
 

@@ -75,6 +75,20 @@ CREATE TABLE IF NOT EXISTS furniture (
     raw_start INTEGER NOT NULL,
     raw_end INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS quotes (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    sentence_id INTEGER NOT NULL REFERENCES sentences(id),
+    speaker_id INTEGER REFERENCES entities(id),
+    kind TEXT NOT NULL CHECK (kind IN ('direct', 'reported')),
+    cue TEXT NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS idx_quotes_article_id ON quotes(article_id);
+CREATE INDEX IF NOT EXISTS idx_quotes_sentence_id ON quotes(sentence_id);
+CREATE INDEX IF NOT EXISTS idx_quotes_speaker_id ON quotes(speaker_id);
 CREATE INDEX IF NOT EXISTS idx_sentences_article_id ON sentences(article_id);
 CREATE INDEX IF NOT EXISTS idx_mentions_entity_id ON mentions(entity_id);
 CREATE INDEX IF NOT EXISTS idx_mentions_article_id ON mentions(article_id);
@@ -155,6 +169,15 @@ def save_article(db: sqlite_utils.Database, article: Article, stemmed: list[str]
                 [entity_id, article.id, sentence_ids[mention.sentence_position],
                  mention.char_start, mention.char_end, mention.surface],
             )
+        for quote in article.quotes:
+            speaker = quote.speaker
+            speaker_id = None if speaker is None else entity_ids.get(speaker.key) or _upsert_entity(conn, speaker)
+            conn.execute(
+                """INSERT INTO quotes (article_id, sentence_id, speaker_id, kind, cue, char_start, char_end, text)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                [article.id, sentence_ids[quote.sentence_position], speaker_id, quote.kind, quote.cue,
+                 quote.char_start, quote.char_end, quote.text],
+            )
         conn.executemany(
             "INSERT INTO furniture (article_id, kind, text, raw_start, raw_end) VALUES (?, ?, ?, ?, ?)",
             [[article.id, f.kind, f.text, f.raw_start, f.raw_end] for f in article.furniture],
@@ -162,6 +185,7 @@ def save_article(db: sqlite_utils.Database, article: Article, stemmed: list[str]
 
 
 def _delete_article_rows(conn: sqlite3.Connection, article_id: str) -> None:
+    conn.execute("DELETE FROM quotes WHERE article_id = ?", [article_id])
     conn.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
     conn.execute("DELETE FROM sentences WHERE article_id = ?", [article_id])
     conn.execute("DELETE FROM furniture WHERE article_id = ?", [article_id])
@@ -188,7 +212,8 @@ def _upsert_entity(conn: sqlite3.Connection, entity: Entity) -> int:
 def remove_orphan_entities(db: sqlite_utils.Database) -> int:
     """Delete entities (and their places) that no mention refers to any more."""
     with db.conn:
-        orphans = "SELECT id FROM entities WHERE id NOT IN (SELECT DISTINCT entity_id FROM mentions)"
+        orphans = ("SELECT id FROM entities WHERE id NOT IN (SELECT entity_id FROM mentions) "
+                   "AND id NOT IN (SELECT speaker_id FROM quotes WHERE speaker_id IS NOT NULL)")
         db.conn.execute(f"DELETE FROM places WHERE entity_id IN ({orphans})")
         return db.conn.execute(f"DELETE FROM entities WHERE id IN ({orphans})").rowcount
 

@@ -22,7 +22,7 @@ HOSTILE_INPUTS = [
     "AND", "OR OR", "text:", "stemmed : temu", "{text}", "a*b", "💥", "   ", "", "%", "\\", "<script>",
     "Putin AND", 'pertemuan "Kim', "\x00", "a\x00b",
 ]
-TABLES = ["articles", "sentences", "entities", "mentions", "places", "furniture"]
+TABLES = ["articles", "sentences", "entities", "mentions", "places", "quotes", "furniture"]
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +57,7 @@ def canned_cases(sql):
         ("co_mentions", {"entity": str(kim)}), ("co_mentions", {"entity": "Kim Jong Un"}),
         ("places_map", {"q": ""}), ("places_map", {"q": "Vostochny"}),
         ("entity_timeline", {"entity": str(putin)}),
+        ("quotes_by", {"speaker": "Watson"}), ("quotes_by", {"speaker": str(putin)}),
     ]
 
 
