@@ -33,3 +33,9 @@ test: install-test browser
 
 clean:
 	rm -rf $(VENV) *.egg-info $(DB) $(DB)-wal $(DB)-shm
+
+# Ingest benchmark (issue 5): not part of `make test`. Writes bench/results.json and docs/benchmarks.md.
+SIZES ?= 1000 10000
+.PHONY: bench
+bench: install
+	$(BIN)/python bench/ingest_bench.py --sizes $(SIZES)

@@ -35,10 +35,15 @@ def ingest(paths, db_path, workers):
 
         newsarchive ingest seeds/ --db archive.db --workers 2
     """
+    from .lock import IngestLocked
     from .pipeline import ingest_paths
 
-    summary = ingest_paths(paths, db_path, workers=workers, progress=_progress_bar if sys.stderr.isatty() else None,
-                           on_error=lambda message: click.secho(f"error: {message}", fg="red", err=True))
+    try:
+        summary = ingest_paths(paths, db_path, workers=workers, progress=_progress_bar if sys.stderr.isatty() else None,
+                               on_error=lambda message: click.secho(f"error: {message}", fg="red", err=True))
+    except IngestLocked as error:  # another ingest holds this database: refuse, touch nothing
+        click.secho(f"error: {error}", fg="red", err=True)
+        sys.exit(2)
     click.echo(summary.report())
     if summary.failed:
         sys.exit(1)
@@ -53,7 +58,10 @@ def _progress_bar(items, length):
               type=click.Path(exists=True, dir_okay=False), help="Archive database to serve.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
-def serve(db_path, host, port):
+@click.option("--live", is_flag=True,
+              help="The archive may be written while served (an ingest running): serve it mutable, in WAL mode, "
+                   "instead of immutable. Still read-only to users.")
+def serve(db_path, host, port, live):
     """Serve the archive with Datasette (read-only), its metadata and plugins.
 
     Example:
@@ -62,4 +70,4 @@ def serve(db_path, host, port):
     """
     from .serve import run
 
-    run(db_path, host=host, port=port)
+    run(db_path, host=host, port=port, live=live)

@@ -90,6 +90,20 @@ class Quote:
 
 
 @dataclass
+class DatedMention:
+    """A date the text mentions, resolved to a calendar span where it can be."""
+
+    sentence_position: int
+    char_start: int  # offsets into the sentence's text
+    char_end: int
+    surface: str
+    date_start: str | None  # ISO dates; None when a relative date has no published date to lean on
+    date_end: str | None
+    granularity: str  # "day", "week", "month" or "year"
+    relative: bool  # resolved against the published date
+
+
+@dataclass
 class Article:
     """Everything the pipeline knows about one article, ready for the store."""
 
@@ -108,6 +122,7 @@ class Article:
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    dates: list[DatedMention] = field(default_factory=list)
     furniture: list["Furniture"] = field(default_factory=list)
 
 

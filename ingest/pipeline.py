@@ -17,8 +17,11 @@ from typing import Callable, Iterable, Iterator
 
 from . import meta
 from .clean import clean
+from .dates import find_dates
 from .entities import Extractor
+from .lock import holding_ingest_lock
 from .models import Article, Document, Sentence
+from .passages import update_passages
 from .quotes import find_quotes
 from .sentences import split_sentences
 from .sources import SourceError, find_files, read_documents
@@ -27,7 +30,7 @@ from .store import counts, open_database, remove_orphan_entities, save_article, 
 
 # Part of every article's content hash: bump it when cleaning or extraction changes,
 # so that the next ingest re-reads articles whose files have not changed.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 
 
 class ArticleError(Exception):
@@ -83,6 +86,7 @@ def build_article(document: Document, extractor: Extractor) -> Article:
         title_from = "source"
     body = page.body
     mentions = extractor.extract(sentences)
+    published = meta.published_date(page, document.published)
     return Article(
         id=article_id(document),
         source=document.source,
@@ -93,16 +97,18 @@ def build_article(document: Document, extractor: Extractor) -> Article:
         title=title,
         title_from=title_from,
         outlet=meta.outlet_name(page, document.outlet),
-        published=meta.published_date(page, document.published),
+        published=published,
         language=meta.language_of(body, document.language),
         url=document.url,
         sentences=sentences,
         mentions=mentions,
         quotes=find_quotes(sentences, mentions),
+        dates=find_dates(sentences, published),
         furniture=page.furniture,
     )
 
 
+@holding_ingest_lock  # one ingest per database at a time (issue 6); raises lock.IngestLocked
 def ingest_paths(paths, db_path: str, workers: int = 1, progress: Callable | None = None,
                  on_error: Callable[[str], None] | None = None) -> Summary:
     """Ingest every supported file under `paths` into the database at `db_path`.
@@ -135,6 +141,7 @@ def ingest_paths(paths, db_path: str, workers: int = 1, progress: Callable | Non
                 summary.updated += 1
             summary.sentences += len(article.sentences)
             summary.mentions += len(article.mentions)
+    update_passages(db)  # shared passages and copies; returns at once when every sentence is indexed
     remove_orphan_entities(db)
     summary.totals = counts(db)
     db.close()

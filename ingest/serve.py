@@ -18,10 +18,11 @@ SETTINGS = {
 }
 
 
-def datasette_args(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
-    """Arguments for `datasette` (after the program name) that serve `db_path` immutable."""
+def datasette_args(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001, live: bool = False) -> list[str]:
+    """Arguments for `datasette` (after the program name) that serve `db_path` immutable,
+    or with `live` as a mutable database that an ingest may be writing (still read-only to users)."""
     args = [
-        "serve", "-i", str(db_path),
+        "serve", *([] if live else ["-i"]), str(db_path),
         "--metadata", str(ROOT / "metadata.yml"),
         "--plugins-dir", str(ROOT / "plugins"),
         "--template-dir", str(ROOT / "templates"),
@@ -32,8 +33,21 @@ def datasette_args(db_path: str | Path, host: str = "127.0.0.1", port: int = 800
     return args
 
 
-def run(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> None:
+def use_wal(db_path: str | Path) -> None:
+    """Put the database in WAL mode (persistent), so that readers and an ingest never block each other."""
+    import sqlite3
+
+    connection = sqlite3.connect(db_path)
+    try:
+        connection.execute("PRAGMA journal_mode = WAL")
+    finally:
+        connection.close()
+
+
+def run(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001, live: bool = False) -> None:
     """Start Datasette in this process; returns only when the server stops."""
     from datasette.cli import cli
 
-    cli.main(args=datasette_args(db_path, host, port), prog_name="datasette")
+    if live:
+        use_wal(db_path)
+    cli.main(args=datasette_args(db_path, host, port, live), prog_name="datasette")

@@ -86,6 +86,21 @@ CREATE TABLE IF NOT EXISTS quotes (
     char_end INTEGER NOT NULL,
     text TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS dated_mentions (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    sentence_id INTEGER NOT NULL REFERENCES sentences(id),
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    surface TEXT NOT NULL,
+    date_start TEXT,
+    date_end TEXT,
+    granularity TEXT NOT NULL,
+    relative INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS idx_dated_mentions_article_id ON dated_mentions(article_id);
+CREATE INDEX IF NOT EXISTS idx_dated_mentions_sentence_id ON dated_mentions(sentence_id);
+CREATE INDEX IF NOT EXISTS idx_dated_mentions_date_start ON dated_mentions(date_start);
 CREATE INDEX IF NOT EXISTS idx_quotes_article_id ON quotes(article_id);
 CREATE INDEX IF NOT EXISTS idx_quotes_sentence_id ON quotes(sentence_id);
 CREATE INDEX IF NOT EXISTS idx_quotes_speaker_id ON quotes(speaker_id);
@@ -97,6 +112,49 @@ CREATE INDEX IF NOT EXISTS idx_furniture_article_id ON furniture(article_id);
 CREATE INDEX IF NOT EXISTS idx_entities_type ON entities(type);
 CREATE INDEX IF NOT EXISTS idx_articles_outlet ON articles(outlet);
 CREATE INDEX IF NOT EXISTS idx_articles_published ON articles(published);
+-- Passages shared across outlets (ingest/passages.py). Index rows go with their sentence.
+CREATE TABLE IF NOT EXISTS passage_bands (
+    band INTEGER NOT NULL,
+    sentence_id INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,
+    PRIMARY KEY (band, sentence_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idx_passage_bands_sentence_id ON passage_bands(sentence_id);
+CREATE TABLE IF NOT EXISTS passage_pairs (
+    sentence_a INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,
+    sentence_b INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,
+    similarity REAL NOT NULL,
+    PRIMARY KEY (sentence_a, sentence_b)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idx_passage_pairs_sentence_b ON passage_pairs(sentence_b);
+CREATE TABLE IF NOT EXISTS passage_clusters (
+    id INTEGER PRIMARY KEY,
+    sentences INTEGER NOT NULL,
+    articles INTEGER NOT NULL,
+    outlets INTEGER NOT NULL,
+    outlet_names TEXT NOT NULL,
+    earliest TEXT,
+    sample_sentence_id INTEGER,
+    sample TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS passage_members (
+    cluster_id INTEGER NOT NULL REFERENCES passage_clusters(id) ON DELETE CASCADE,
+    sentence_id INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    outlet TEXT,
+    published TEXT,
+    PRIMARY KEY (cluster_id, sentence_id)
+);
+CREATE INDEX IF NOT EXISTS idx_passage_members_sentence_id ON passage_members(sentence_id);
+CREATE INDEX IF NOT EXISTS idx_passage_members_article_id ON passage_members(article_id);
+CREATE TABLE IF NOT EXISTS article_copies (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    copy_of TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    similarity REAL NOT NULL,
+    containment REAL NOT NULL,
+    shared_sentences INTEGER NOT NULL,
+    PRIMARY KEY (article_id, copy_of)
+);
+CREATE INDEX IF NOT EXISTS idx_article_copies_copy_of ON article_copies(copy_of);
 """
 
 # Folds diacritics so that "Moskva" finds "Moskvá"; FTS5 tables are kept in sync by triggers.
@@ -179,6 +237,12 @@ def save_article(db: sqlite_utils.Database, article: Article, stemmed: list[str]
                  quote.char_start, quote.char_end, quote.text],
             )
         conn.executemany(
+            """INSERT INTO dated_mentions (article_id, sentence_id, char_start, char_end, surface, date_start,
+               date_end, granularity, relative) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [[article.id, sentence_ids[d.sentence_position], d.char_start, d.char_end, d.surface, d.date_start,
+              d.date_end, d.granularity, int(d.relative)] for d in article.dates],
+        )
+        conn.executemany(
             "INSERT INTO furniture (article_id, kind, text, raw_start, raw_end) VALUES (?, ?, ?, ?, ?)",
             [[article.id, f.kind, f.text, f.raw_start, f.raw_end] for f in article.furniture],
         )
@@ -186,6 +250,7 @@ def save_article(db: sqlite_utils.Database, article: Article, stemmed: list[str]
 
 def _delete_article_rows(conn: sqlite3.Connection, article_id: str) -> None:
     conn.execute("DELETE FROM quotes WHERE article_id = ?", [article_id])
+    conn.execute("DELETE FROM dated_mentions WHERE article_id = ?", [article_id])
     conn.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
     conn.execute("DELETE FROM sentences WHERE article_id = ?", [article_id])
     conn.execute("DELETE FROM furniture WHERE article_id = ?", [article_id])
@@ -216,6 +281,22 @@ def remove_orphan_entities(db: sqlite_utils.Database) -> int:
                    "AND id NOT IN (SELECT speaker_id FROM quotes WHERE speaker_id IS NOT NULL)")
         db.conn.execute(f"DELETE FROM places WHERE entity_id IN ({orphans})")
         return db.conn.execute(f"DELETE FROM entities WHERE id IN ({orphans})").rowcount
+
+
+def replace_passages(db: sqlite_utils.Database, clusters: list[tuple], members: list[tuple],
+                     copies: list[tuple]) -> None:
+    """Replace the shared-passage clusters, their members and the article copies (from
+    ingest/passages.py) in one transaction."""
+    with db.conn:
+        db.conn.execute("DELETE FROM passage_members")
+        db.conn.execute("DELETE FROM passage_clusters")
+        db.conn.execute("DELETE FROM article_copies")
+        db.conn.executemany("INSERT INTO passage_clusters (id, sentences, articles, outlets, outlet_names, earliest, "
+                            "sample_sentence_id, sample) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", clusters)
+        db.conn.executemany("INSERT INTO passage_members (cluster_id, sentence_id, article_id, outlet, published) "
+                            "VALUES (?, ?, ?, ?, ?)", members)
+        db.conn.executemany("INSERT INTO article_copies (article_id, copy_of, similarity, containment, "
+                            "shared_sentences) VALUES (?, ?, ?, ?, ?)", copies)
 
 
 def counts(db: sqlite_utils.Database) -> dict[str, int]:

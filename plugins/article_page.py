@@ -19,6 +19,14 @@ join entities e on e.id = m.entity_id
 where m.article_id = ?
 order by start, end desc
 """
+SHARED_SQL = """
+select s.char_end as "end", pm.cluster_id, c.articles - 1 as others
+from passage_members pm
+join sentences s on s.id = pm.sentence_id
+join passage_clusters c on c.id = pm.cluster_id
+where pm.article_id = ?
+order by s.char_end
+"""
 PLACES_SQL = """
 select p.entity_id, p.name, p.latitude, p.longitude, count(*) as mentions
 from places p join mentions m on m.entity_id = p.entity_id
@@ -41,6 +49,25 @@ def pieces(body: str, mentions: list[dict]) -> list[tuple[str, dict | None]]:
     return [(text, mention) for text, mention in result if text]
 
 
+def with_shared(pieces: list[tuple[str, dict | None]], shared: list[dict]) -> list[tuple[str, dict | None, dict | None]]:
+    """`pieces` as (text, mention, None), with ("", None, passage) inserted where a sentence
+    that appears in other articles ends (`shared`: dicts with "end", sorted by it)."""
+    result, position, pending = [], 0, list(shared)
+    for text, mention in pieces:
+        end = position + len(text)
+        while mention is None and pending and pending[0]["end"] < end:
+            cut = max(pending[0]["end"] - position, 0)
+            result.append((text[:cut], None, None))
+            result.append(("", None, pending.pop(0)))
+            text, position = text[cut:], position + cut
+        result.append((text, mention, None))
+        position = end
+        while pending and pending[0]["end"] <= end:
+            result.append(("", None, pending.pop(0)))
+    result += [("", None, passage) for passage in pending]
+    return [item for item in result if item[0] or item[2]]
+
+
 async def article(request, datasette):
     db = datasette.get_database()
     await datasette.ensure_permissions(request.actor, ["view-instance", ("view-database", db.name)])
@@ -50,10 +77,13 @@ async def article(request, datasette):
         raise NotFound(f"No article with id {article_id}")
     mentions = [dict(r) for r in await db.execute(MENTIONS_SQL, [article_id])]
     places = [dict(r) for r in await db.execute(PLACES_SQL, [article_id])]
+    shared = [dict(r) for r in await db.execute(SHARED_SQL, [article_id])] if await db.table_exists("passage_members") else []
     return Response.html(await datasette.render_template("article.html", {
         "database": db.name,
         "article": dict(row),
         "pieces": pieces(row["body"], mentions),
+        "segments": with_shared(pieces(row["body"], mentions), shared),
+        "members_url": datasette.urls.table(db.name, "passage_members"),
         "places": places,
         "mentions_url": datasette.urls.query(db.name, "mentions_of"),
         "row_url": datasette.urls.row(db.name, "articles", tilde_encode(article_id)),

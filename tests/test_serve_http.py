@@ -22,7 +22,7 @@ HOSTILE_INPUTS = [
     "AND", "OR OR", "text:", "stemmed : temu", "{text}", "a*b", "💥", "   ", "", "%", "\\", "<script>",
     "Putin AND", 'pertemuan "Kim', "\x00", "a\x00b",
 ]
-TABLES = ["articles", "sentences", "entities", "mentions", "places", "quotes", "furniture"]
+TABLES = ["articles", "sentences", "entities", "mentions", "places", "quotes", "dated_mentions", "furniture"]
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +58,7 @@ def canned_cases(sql):
         ("places_map", {"q": ""}), ("places_map", {"q": "Vostochny"}),
         ("entity_timeline", {"entity": str(putin)}),
         ("quotes_by", {"speaker": "Watson"}), ("quotes_by", {"speaker": str(putin)}),
+        ("timeline", {"entity": ""}), ("timeline", {"entity": str(kim)}),
     ]
 
 

@@ -1,0 +1,283 @@
+"""Ingest benchmark: our pipeline against plain sqlite-utils inserts, in the same run.
+
+For each corpus size (bench/generate.py makes the corpus):
+
+- ours: `python -m ingest ingest CORPUS --db X` in a child process, so that its wall
+  time includes start-up (loading the gazetteer) and its peak RSS is its own (os.wait4);
+- re-ingest: the same command again on the unchanged corpus;
+- baseline: the same bodies and sentences (from our read, clean and split stages, not
+  timed) written with plain sqlite-utils `insert_all` into two tables with FTS5 kept by
+  triggers, and no extraction or stemming. Only the writes are timed;
+- stage shares: the stage functions called directly over a sample of the corpus.
+
+Figures are reported as ratios to the baseline measured in the same run, since absolute
+times depend on the machine. Results go to bench/results.json and docs/benchmarks.md.
+
+    python bench/ingest_bench.py [--sizes 1000 10000] [--sample 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import sqlite_utils  # noqa: E402
+
+from bench.generate import generate  # noqa: E402
+from ingest import meta  # noqa: E402
+from ingest.clean import clean  # noqa: E402
+from ingest.entities import Extractor  # noqa: E402
+from ingest.pipeline import build_article, sentences_of  # noqa: E402
+from ingest.sources import find_files, read_documents  # noqa: E402
+from ingest.stem import stem_text  # noqa: E402
+from ingest.store import FTS_TOKENIZE, open_database, save_article  # noqa: E402
+
+STAGES = ["read", "clean", "split", "describe", "extract", "stem", "write"]
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gb": round(ram / 2**30, 1),
+            "python": platform.python_version(),
+            "sqlite": ".".join(map(str, sqlite_utils.Database(memory=True).sqlite_version)),
+            "platform": platform.platform()}
+
+
+def db_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+
+
+def run_ingest(corpus: Path, db: Path) -> dict:
+    """Run the CLI in a child process; wall seconds and the child's own peak RSS."""
+    with tempfile.TemporaryFile() as log:
+        started = time.perf_counter()
+        child = subprocess.Popen([sys.executable, "-m", "ingest", "ingest", str(corpus.relative_to(ROOT)),
+                                  "--db", str(db)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        # wait4 gives this child's own rusage (RUSAGE_CHILDREN would be the max over all children).
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait
+        log.seek(0)
+        output = log.read().decode(errors="replace")
+    if child.returncode != 0:
+        raise SystemExit(f"ingest failed:\n{output}")
+    return {"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime,
+            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "output": output.strip()}
+
+
+def prepared(corpus: Path, batch: int = 1000):
+    """Bodies and sentences as our read, clean and split stages give them, in batches of
+    `batch` articles, so that the baseline streams as our ingest does."""
+    articles = []
+    for path in find_files([corpus]):
+        for document in read_documents(path):
+            page = clean(document.text, document.title)
+            articles.append({"id": document.source, "title": page.headline, "body": page.body,
+                             "raw": document.text, "sentences": [s.text for s in sentences_of(page)]})
+        if len(articles) >= batch:
+            yield articles
+            articles = []
+    if articles:
+        yield articles
+
+
+def run_baseline(batches, db_path: Path) -> dict:
+    """Plain sqlite-utils: articles and sentences tables, FTS5 with triggers, `insert_all`.
+
+    Only the inserts are timed, not preparing the batches."""
+    db = sqlite_utils.Database(db_path)
+    db.execute("PRAGMA journal_mode = WAL")
+    db["articles"].create({"id": str, "title": str, "body": str, "raw": str}, pk="id")
+    db["sentences"].create({"id": int, "article_id": str, "position": int, "text": str}, pk="id")
+    db["articles"].enable_fts(["title", "body"], fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZE)
+    db["sentences"].enable_fts(["text"], fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZE)
+    seconds = cpu = 0.0
+    for articles in batches:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        db["articles"].insert_all({k: a[k] for k in ("id", "title", "body", "raw")} for a in articles)
+        db["sentences"].insert_all({"article_id": a["id"], "position": i, "text": text}
+                                   for a in articles for i, text in enumerate(a["sentences"]))
+        seconds += time.perf_counter() - started
+        cpu += time.process_time() - cpu_started
+    db.close()
+    return {"seconds": seconds, "cpu_seconds": cpu, "db_bytes": db_bytes(db_path)}
+
+
+def stage_shares(corpus: Path, sample: int, db_path: Path) -> dict:
+    """Seconds per stage over the first `sample` files, each stage function called directly.
+
+    Geocoding happens inside extraction (a gazetteer lookup), and FTS inside the write
+    (triggers), so neither can be split out here.
+    """
+    extractor = Extractor()
+    for path in find_files([ROOT / "seeds"]):  # warm up: gazetteer, language and date models load on first use
+        for document in read_documents(path):
+            build_article(document, extractor)
+    db = open_database(str(db_path))
+    spent = dict.fromkeys(STAGES, 0.0)
+
+    def timed(stage, function, *args):
+        started = time.perf_counter()
+        result = function(*args)
+        spent[stage] += time.perf_counter() - started
+        return result
+
+    for path in find_files([corpus])[:sample]:
+        for document in timed("read", read_documents, path):
+            page = timed("clean", clean, document.text, document.title)
+            sentences = timed("split", sentences_of, page)
+            timed("describe", lambda: (meta.title_of(page, sentences[0].text), meta.outlet_name(page, None),
+                                       meta.published_date(page, None), meta.language_of(page.body, None)))
+            timed("extract", extractor.extract, sentences)
+            article = build_article(document, extractor)  # the Article to write; not timed
+            stems = timed("stem", lambda: [stem_text(s.text) for s in article.sentences])
+            timed("write", save_article, db, article, stems, "bench")
+    db.close()
+    total = sum(spent.values())
+    return {"sample": sample, "seconds": {k: round(v, 3) for k, v in spent.items()},
+            "share": {k: round(v / total, 3) for k, v in spent.items()}}
+
+
+def bench_size(n: int, work: Path, sample: int) -> dict:
+    corpus = ROOT / "bench" / "corpus" / str(n)
+    started = time.perf_counter()
+    generate(n, corpus)
+    generated = time.perf_counter() - started
+    raw_bytes = sum(p.stat().st_size for p in corpus.glob("*.txt"))
+    db = work / f"ours-{n}.db"
+    first = run_ingest(corpus, db)
+    again = run_ingest(corpus, db)
+    tables = sqlite_utils.Database(db)
+    sentences, mentions = tables["sentences"].count, tables["mentions"].count
+    articles = tables["articles"].count
+    tables.close()
+    size = db_bytes(db)
+    baseline = run_baseline(prepared(corpus), work / f"baseline-{n}.db")
+    shares = stage_shares(corpus, min(sample, n), work / f"stages-{n}.db")
+    ours = first["seconds"]
+    return {
+        "articles": articles, "generate_seconds": round(generated, 2), "raw_text_bytes": raw_bytes,
+        "ours": {"seconds": round(ours, 2), "cpu_seconds": round(first["cpu_seconds"], 2),
+                 "articles_per_s": round(articles / ours, 1),
+                 "sentences_per_s": round(sentences / ours, 1), "mentions_per_s": round(mentions / ours, 1),
+                 "sentences": sentences, "mentions": mentions, "peak_rss_mb": first["peak_rss_mb"],
+                 "db_bytes": size, "db_bytes_per_article": round(size / articles),
+                 "db_to_raw": round(size / raw_bytes, 2)},
+        "reingest": {"seconds": round(again["seconds"], 2), "peak_rss_mb": again["peak_rss_mb"],
+                     "speedup": round(ours / again["seconds"], 1)},
+        "baseline": {"seconds": round(baseline["seconds"], 2), "cpu_seconds": round(baseline["cpu_seconds"], 2),
+                     "articles_per_s": round(articles / baseline["seconds"], 1),
+                     "db_bytes_per_article": round(baseline["db_bytes"] / articles),
+                     "db_to_raw": round(baseline["db_bytes"] / raw_bytes, 2)},
+        "ratio_to_baseline": round(ours / baseline["seconds"], 1),
+        "cpu_ratio_to_baseline": round(first["cpu_seconds"] / baseline["cpu_seconds"], 1),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "stages": shares,
+    }
+
+
+def markdown(results: dict) -> str:
+    m = results["machine"]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`bench/ingest_bench.py`); do not edit by hand. Issue 5 describes",
+        "what is measured and the targets. The corpus is synthetic (`bench/generate.py`): seed",
+        "sentences recombined, names and places swapped from the gazetteer, 150 to 2,000 words.",
+        "",
+        f"Run {results['date']} on {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, "
+        f"Python {m['python']}, SQLite {m['sqlite']}.",
+        "",
+        "**Baseline**: the same bodies and sentences written with plain sqlite-utils `insert_all`",
+        "(batched) into two tables with FTS5 kept by triggers; no extraction, stemming or",
+        "per-article transactions. Only its writes are timed. *× baseline* is our ingest time",
+        "(a fresh process, start-up included) over the baseline's: the price of the pipeline.",
+        "*CPU × baseline* is the same in CPU seconds, which other load on the machine does not",
+        "inflate; *load* is the 1-minute load average when the size finished.",
+        "",
+        "## Ingest",
+        "",
+        "| articles | ours s | baseline s | × baseline | CPU × baseline | load | articles/s | sentences/s "
+        "| mentions/s | peak RSS MB | DB bytes/article | DB / raw text | baseline DB / raw "
+        "| re-ingest s | re-ingest speedup |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for n, r in results["sizes"].items():
+        o, b, again = r["ours"], r["baseline"], r["reingest"]
+        lines.append(f"| {r['articles']:,} | {o['seconds']} | {b['seconds']} | {r['ratio_to_baseline']} "
+                     f"| {r['cpu_ratio_to_baseline']} | {r['load_average'][0]} "
+                     f"| {o['articles_per_s']} | {o['sentences_per_s']} | {o['mentions_per_s']} | {o['peak_rss_mb']} "
+                     f"| {o['db_bytes_per_article']:,} | {o['db_to_raw']} | {b['db_to_raw']} | {again['seconds']} "
+                     f"| {again['speedup']}× |")
+    lines += ["", "## Where the time goes", "",
+              "Stage functions called directly over the first articles of each corpus (one process,",
+              "gazetteer already loaded). Geocoding is inside *extract*, FTS inside *write*.", "",
+              "| articles | sample | " + " | ".join(STAGES) + " |",
+              "|---:|---:|" + "---:|" * len(STAGES)]
+    for n, r in results["sizes"].items():
+        s = r["stages"]
+        lines.append(f"| {r['articles']:,} | {s['sample']} | "
+                     + " | ".join(f"{s['share'][k]:.0%}" for k in STAGES) + " |")
+    lines += ["", "## Against the targets of issue 5", ""] + results.get("notes", []) + [""]
+    return "\n".join(lines)
+
+
+def notes(results: dict) -> list[str]:
+    """Each target, met or by how much it falls short, for the largest size run."""
+    n, r = max(results["sizes"].items(), key=lambda item: item[1]["articles"])
+    o = r["ours"]
+    return [
+        f"Figures for the largest size run ({r['articles']:,} articles), one worker (no `--workers` yet).",
+        "",
+        f"- Ingest at least 330 articles/s: {o['articles_per_s']} articles/s "
+        f"({'met' if o['articles_per_s'] >= 330 else format(330 / o['articles_per_s'], '.1f') + '× short'}).",
+        f"- Peak RSS under 1 GB: {o['peak_rss_mb']} MB ({'met' if o['peak_rss_mb'] < 1024 else 'not met'}).",
+        f"- Re-ingest at least 20× faster: {r['reingest']['speedup']}× "
+        f"({'met' if r['reingest']['speedup'] >= 20 else 'not met'}; start-up is included).",
+        f"- Database under 4× the raw text: {o['db_to_raw']}× ({'met' if o['db_to_raw'] < 4 else 'not met'}).",
+        "- Not measured yet: 100k articles, `--workers 2`, query latency through Datasette.",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--sample", type=int, default=200, help="articles for the stage shares")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    parser.add_argument("--doc", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    args = parser.parse_args()
+    results = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(), "sizes": {}}
+    with tempfile.TemporaryDirectory(prefix="newsarchive-bench-") as work:
+        for n in args.sizes:
+            started = time.perf_counter()
+            results["sizes"][str(n)] = r = bench_size(n, Path(work), args.sample)
+            r["total_seconds"] = round(time.perf_counter() - started, 1)
+            print(f"{n}: ours {r['ours']['seconds']} s, {r['ratio_to_baseline']}× baseline, "
+                  f"re-ingest {r['reingest']['speedup']}× faster (size took {r['total_seconds']} s)", flush=True)
+    results["notes"] = notes(results)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    args.doc.write_text(markdown(results), encoding="utf-8")
+    print(f"wrote {args.out} and {args.doc}")
+
+
+if __name__ == "__main__":
+    main()
