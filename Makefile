@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB ?= archive.db
 PORT ?= 8001
 
-.PHONY: install install-test browser demo ingest serve test clean
+.PHONY: install install-test browser demo ingest serve test clean eval
 
 $(BIN)/newsarchive: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,7 @@ SIZES ?= 1000 10000
 .PHONY: bench
 bench: install
 	$(BIN)/python bench/ingest_bench.py --sizes $(SIZES)
+
+# Extraction quality against the hand-labelled set in tests/eval/ (floors: tests/test_evaluation.py).
+eval: install
+	$(BIN)/python -m ingest.evaluation

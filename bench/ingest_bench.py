@@ -63,7 +63,8 @@ def machine() -> dict:
 
 
 def db_bytes(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+    """The database with its WAL and shared-memory files, if any."""
+    return sum(p.stat().st_size for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists())
 
 
 def run_ingest(corpus: Path, db: Path) -> dict:

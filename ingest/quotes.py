@@ -27,7 +27,8 @@ CUE_AFTER = re.compile(
     re.IGNORECASE)
 # Cues before a quotation or a reported clause: "Watson berkata,", "Kirby mengatakan bahwa".
 SPEECH_VERBS = (r"berkata|mengatakan|menyatakan|menambahkan|menegaskan|menjelaskan|mengungkapkan|menyebutkan"
-                r"|mencatat|menuturkan|memperingatkan|mengklaim|menyampaikan|mengumumkan|membantah|mengonfirmasi")
+                r"|mencatat|menuturkan|memperingatkan|mengklaim|menyampaikan|mengumumkan|membantah|mengonfirmasi"
+                r"|melaporkan|mengaku")
 CUE_VERB = re.compile(rf"\b(?P<cue>{SPEECH_VERBS})\b\s*[,:]?\s*", re.IGNORECASE)
 BAHWA = re.compile(r"^(?:\S+\s+){0,4}?(?:bahwa|jika)\s+", re.IGNORECASE)  # "mengatakan pekan lalu bahwa ..."
 ADDRESSEE = re.compile(r"\b(?:kepada|dengan|di|ke|dari|untuk|oleh|terhadap|pada)\s+$", re.IGNORECASE)
@@ -36,7 +37,7 @@ CUE_AT_END = re.compile(rf",\s*(?P<who>[^,]{{2,60}}?)\s+(?P<cue>{SPEECH_VERBS})\
 MENURUT = re.compile(r"\b(?P<cue>[Mm]enurut)\s+")
 PRONOUN = re.compile(r"\b(?:dia|ia|beliau)\s*$", re.IGNORECASE)  # not "mereka": a group is not the last speaker
 ROLE = re.compile(r"\b(?P<role>juru\s+bicara|jubir|kepala|ketua|direktur|menteri)\s+$", re.IGNORECASE)
-APPOSITION = re.compile(r"\s*,?\s*(?:selaku|sebagai|yang merupakan|yang juga)\b", re.IGNORECASE)
+APPOSITION = re.compile(r"\s*(?:,\s*yang\b|,?\s*(?:selaku|sebagai|yang merupakan|yang juga)\b)", re.IGNORECASE)
 SPEAKER_WINDOW = 60  # characters between a cue and its speaker's name
 MIN_QUOTE_WORDS = 3
 
@@ -151,8 +152,8 @@ class QuoteFinder:
         if not before:
             return None
         subject = before[0]
-        if subject.entity.type == "person" and APPOSITION.match(text, subject.char_end):
-            return subject.entity
+        if subject.entity.type in ("person", "organization") and APPOSITION.match(text, subject.char_end):
+            return subject.entity if subject.entity.type == "person" else self._by_role(text, subject)
         nearest = before[-1]
         if cue_start - nearest.char_end > SPEAKER_WINDOW // 2:
             return None
