@@ -49,3 +49,12 @@ def test_title_falls_back_to_a_shortened_lead():
 def test_language_is_detected_from_the_body():
     assert meta.language_of("Pemerintah Indonesia mengumumkan kebijakan baru tentang harga beras hari ini.", None) == "id"
     assert meta.language_of("anything", "en-GB") == "en"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Selasa, 5/9/2023", "2023-09-05"),
+    ("31/2/2023", None),  # no such day
+    ("2023-02-30", None),
+])
+def test_common_shapes_are_read_directly_and_checked(text, expected):
+    assert meta.parse_date(text) == expected
