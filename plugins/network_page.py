@@ -9,14 +9,18 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 
 DEFAULT_TOP = 50
+# The edges read every mention of the chosen entities: about 4 s for 3 M mentions, so the
+# page allows more than the site's limit for researchers' SQL.
+TIME_LIMIT_MS = 30_000
 MAX_TOP = 300
 TYPES = ("person", "organization", "place")
 
 NODES_SQL = """
-select e.id, e.name, e.type, count(*) as mentions, count(distinct m.article_id) as articles
-from mentions m join entities e on e.id = m.entity_id
+select e.id, e.name, e.type, counted.mentions
+from (select entity_id, count(*) as mentions from mentions group by entity_id) counted
+join entities e on e.id = counted.entity_id
 where e.type in ({types})
-group by e.id order by mentions desc, e.id limit :top
+order by counted.mentions desc, e.id limit :top
 """
 EDGES_SQL = """
 select m1.entity_id as source, m2.entity_id as target, count(distinct m1.sentence_id) as weight
@@ -45,11 +49,12 @@ def parse_types(value: str | None) -> list[str]:
 async def network_data(db, top: int, types: list[str]) -> dict:
     marks = ", ".join(f":type{i}" for i in range(len(types)))
     params = {"top": top, **{f"type{i}": t for i, t in enumerate(types)}}
-    nodes = [dict(r) for r in await db.execute(NODES_SQL.format(types=marks), params)]
+    nodes = [dict(r) for r in await db.execute(NODES_SQL.format(types=marks), params,
+                                               custom_time_limit=TIME_LIMIT_MS)]
     edges = []
     if nodes:
         ids = ", ".join(str(int(node["id"])) for node in nodes)
-        edges = [dict(r) for r in await db.execute(EDGES_SQL.format(ids=ids))]
+        edges = [dict(r) for r in await db.execute(EDGES_SQL.format(ids=ids), custom_time_limit=TIME_LIMIT_MS)]
     return {"nodes": nodes, "edges": edges}
 
 

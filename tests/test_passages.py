@@ -239,3 +239,24 @@ def test_an_interrupted_update_is_finished_by_the_next_one(tmp_path, monkeypatch
         "select articles, outlet_names, earliest, sample from passage_clusters").fetchone()))
     assert cluster == {"articles": 2, "outlet_names": "a.id; b.id", "earliest": "2023-09-04", "sample": WATSON_B}
     db.close()
+
+
+def test_passages_shortcut_redirects_to_the_canned_query(http, db_name):
+    assert http.get("/passages").headers["location"] == f"/{db_name}/shared_passages"
+    assert http.get("/passages?cluster=4").headers["location"] == f"/{db_name}/shared_passages?cluster=4"
+    assert 'href="/passages"' in http.get("/").text and 'href="/network"' in http.get("/").text
+
+
+PASSAGE_TABLES = ["passage_clusters", "passage_members", "passage_pairs", "passage_bands", "article_copies"]
+
+
+@pytest.mark.parametrize("table", PASSAGE_TABLES)
+def test_passage_tables_are_described_sortable_and_exported(http, db_name, archive, metadata, table):
+    page = http.get(f"/{db_name}/{table}").text
+    assert html.escape(metadata["databases"]["archive"]["tables"][table]["description"]) in page
+    for column in archive[table].columns_dict:
+        for sort in ["_sort", "_sort_desc"]:
+            assert http.get(f"/{db_name}/{table}.json", params={sort: column}).status_code == 200, column
+    response = http.get(f"/{db_name}/{table}.csv", params={"_stream": "on", "_size": "max"})
+    assert response.status_code == 200
+    assert len(list(csv.DictReader(io.StringIO(response.text)))) == archive[table].count
