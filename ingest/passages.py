@@ -66,7 +66,7 @@ ROWS = BINS // BANDS
 THRESHOLD = 0.6
 MIN_CHARS = 40  # shorter sentences ("kata Watson.") are never clustered
 MIN_QUOTE_CHARS = 30
-MAX_CANDIDATES = 1000
+MAX_CANDIDATES = 200
 LINKS = 3  # verified pairs kept between a new sentence and each cluster it joins
 COPY_THRESHOLD = 0.7
 COPY_CONTAINMENT = 0.9
@@ -219,15 +219,17 @@ def update_passages(db, force: bool = False) -> PassageSummary:
             summary.indexed += 1
             marks = ",".join("?" * len(keys))
             candidates = conn.execute(
-                f"""select distinct b.sentence_id, s.text from passage_bands b join sentences s on s.id = b.sentence_id
-                    where b.band in ({marks}) and s.article_id != ? limit ?""",
+                f"""select distinct b.sentence_id from passage_bands b
+                    where b.band in ({marks}) and b.sentence_id not in
+                      (select id from sentences where article_id = ?) limit ?""",
                 [*keys, article_id, MAX_CANDIDATES]).fetchall()
             links: dict[int, int] = {}  # cluster (root before this sentence) -> pairs kept
-            for other_id, other_text in candidates:
+            for (other_id,) in candidates:
                 root = forest.find(other_id)
                 if links.get(root, 0) >= LINKS:
                     continue  # already tied to this cluster LINKS times: no need to compare more
-                if other_id not in cache:
+                if other_id not in cache:  # texts are read only for the candidates actually compared
+                    (other_text,) = conn.execute("select text from sentences where id = ?", [other_id]).fetchone()
                     cache[other_id] = sentence_shingles(other_text)
                 score = similarity(cache[sentence_id], cache[other_id])
                 if score >= THRESHOLD:
