@@ -1,5 +1,5 @@
-"""/article/<id>: an article's cleaned text with every mention marked and linked, and a
-small map of its places.
+"""/article/<id>: an article's cleaned text with every mention marked and linked, its
+quotes marked with their speakers, and a small map of its places.
 
 Mentions' offsets point into their sentence, sentences' into the body, so a mention starts
 at sentence.char_start + mention.char_start in `articles.body`. The template gets the body
@@ -26,6 +26,15 @@ join sentences s on s.id = pm.sentence_id
 join passage_clusters c on c.id = pm.cluster_id
 where pm.article_id = ?
 order by s.char_end
+"""
+QUOTES_SQL = """
+select s.char_start + q.char_start as start, s.char_start + q.char_end as end,
+       q.speaker_id, coalesce(e.name, 'unknown speaker') as speaker, q.kind, q.text
+from quotes q
+join sentences s on s.id = q.sentence_id
+left join entities e on e.id = q.speaker_id
+where q.article_id = ?
+order by start
 """
 PLACES_SQL = """
 select p.entity_id, p.name, p.latitude, p.longitude, count(*) as mentions
@@ -68,6 +77,23 @@ def with_shared(pieces: list[tuple[str, dict | None]], shared: list[dict]) -> li
     return [item for item in result if item[0] or item[2]]
 
 
+def with_quotes(segments, quotes: list[dict]):
+    """`segments` as (text, mention, passage, quote): text is cut where a quote starts or
+    ends, and every piece inside a quote (`quotes`: dicts with "start" and "end") carries it."""
+    result, position = [], 0
+    for text, mention, passage in segments:
+        end = position + len(text)
+        cuts = sorted({c - position for q in quotes for c in (q["start"], q["end"]) if position < c < end})
+        if mention is not None:
+            cuts = []  # a name is never cut in two
+        for piece_start, piece_end in zip([0, *cuts], [*cuts, len(text)]):
+            middle = position + piece_start
+            quote = next((q for q in quotes if q["start"] <= middle < q["end"]), None) if text else None
+            result.append((text[piece_start:piece_end], mention, passage, quote))
+        position = end
+    return result
+
+
 async def article(request, datasette):
     db = datasette.get_database()
     await datasette.ensure_permissions(request.actor, ["view-instance", ("view-database", db.name)])
@@ -78,11 +104,13 @@ async def article(request, datasette):
     mentions = [dict(r) for r in await db.execute(MENTIONS_SQL, [article_id])]
     places = [dict(r) for r in await db.execute(PLACES_SQL, [article_id])]
     shared = [dict(r) for r in await db.execute(SHARED_SQL, [article_id])] if await db.table_exists("passage_members") else []
+    quotes = [dict(r) for r in await db.execute(QUOTES_SQL, [article_id])]
     return Response.html(await datasette.render_template("article.html", {
         "database": db.name,
         "article": dict(row),
         "pieces": pieces(row["body"], mentions),
-        "segments": with_shared(pieces(row["body"], mentions), shared),
+        "segments": with_quotes(with_shared(pieces(row["body"], mentions), shared), quotes),
+        "quotes_url": datasette.urls.query(db.name, "quotes_by"),
         "members_url": datasette.urls.table(db.name, "passage_members"),
         "places": places,
         "mentions_url": datasette.urls.query(db.name, "mentions_of"),

@@ -51,3 +51,22 @@ async def test_hostile_article_is_shown_as_text(ds, hostile):
 
 async def test_unknown_article_is_404(ds):
     assert (await ds.client.get("/article/nope")).status_code == 404
+
+
+def test_quotes_cut_text_but_never_a_name():
+    with_quotes = load_plugin("article_page").with_quotes
+    body = "Ia berkata, Kami siap berunding, kata Watson."
+    quote = {"start": 12, "end": 31, "speaker": "Watson", "speaker_id": 3, "kind": "direct"}
+    segments = [(text, m, None) for text, m in pieces(body, [mention(38, 44)])]
+    result = with_quotes(segments, [quote])
+    assert "".join(text for text, *_ in result) == body
+    assert [text for text, _, _, q in result if q] == ["Kami siap berunding"]
+    assert [text for text, m, _, _ in result if m] == ["Watson"]
+
+
+async def test_article_page_marks_quotes_with_their_speakers(ds, archive):
+    quote = next(archive["quotes"].rows_where("speaker_id is not null"))
+    speaker = archive["entities"].get(quote["speaker_id"])["name"]
+    page = (await ds.client.get(f"/article/{quote['article_id']}")).text
+    assert f'title="{quote["kind"]} quote: {html.escape(speaker)}"' in page
+    assert re.search(r'<ul class="article-quotes">', page)
