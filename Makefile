@@ -32,7 +32,7 @@ test: install-test browser
 	$(BIN)/python -m pytest -q
 
 clean:
-	rm -rf $(VENV) *.egg-info $(DB) $(DB)-wal $(DB)-shm
+	rm -rf $(VENV) *.egg-info $(DB) $(DB)-wal $(DB)-shm $(DB).lock
 
 # Ingest benchmark (issue 5): not part of `make test`. Writes bench/results.json and docs/benchmarks.md.
 SIZES ?= 1000 10000
@@ -43,3 +43,11 @@ bench: install
 # Extraction quality against the hand-labelled set in tests/eval/ (floors: tests/test_evaluation.py).
 eval: install
 	$(BIN)/python -m ingest.evaluation
+
+# Load test (issue 6): not part of `make test`. Loopback only; writes docs/loadtest.md.
+CLIENTS ?= 32
+SECONDS ?= 30
+ARTICLES ?= 10000
+.PHONY: loadtest
+loadtest: install
+	$(BIN)/python bench/loadtest.py --articles $(ARTICLES) --clients $(CLIENTS) --seconds $(SECONDS)

@@ -37,11 +37,12 @@ def ingest(paths, db_path, workers):
     """
     from .lock import IngestLocked
     from .pipeline import ingest_paths
+    from .store import StoreError
 
     try:
         summary = ingest_paths(paths, db_path, workers=workers, progress=_progress_bar if sys.stderr.isatty() else None,
                                on_error=lambda message: click.secho(f"error: {message}", fg="red", err=True))
-    except IngestLocked as error:  # another ingest holds this database: refuse, touch nothing
+    except (IngestLocked, StoreError) as error:  # another ingest holds it, or it cannot be opened: nothing written
         click.secho(f"error: {error}", fg="red", err=True)
         sys.exit(2)
     click.echo(summary.report())

@@ -19,6 +19,8 @@ import functools
 import os
 from pathlib import Path
 
+from .store import StoreError
+
 
 class IngestLocked(Exception):
     """Another ingest is writing the same database. str() names the database."""
@@ -48,7 +50,11 @@ class IngestLock:
 
     def acquire(self) -> "IngestLock":
         for _ in range(10):  # a finishing ingest may unlink the file between our open and flock
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            except OSError as error:
+                raise StoreError(f"{self.db_path}: cannot create the ingest lock {self.path} "
+                                 f"({error.strerror or error})") from None
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as error:

@@ -209,6 +209,7 @@ def update_passages(db, force: bool = False) -> PassageSummary:
         forest = _Forest()
         for a, b in conn.execute("select sentence_a, sentence_b from passage_pairs"):
             forest.union(a, b)
+        own_sentences: dict[str, set[int]] = {}
         for sentence_id, article_id, text in new:
             cache[sentence_id] = sentence_shingles(text)
             keys = {band for unit in cache[sentence_id] for band in bands(signature(unit))}
@@ -218,11 +219,12 @@ def update_passages(db, force: bool = False) -> PassageSummary:
                 continue
             summary.indexed += 1
             marks = ",".join("?" * len(keys))
-            candidates = conn.execute(
-                f"""select distinct b.sentence_id from passage_bands b
-                    where b.band in ({marks}) and b.sentence_id not in
-                      (select id from sentences where article_id = ?) limit ?""",
-                [*keys, article_id, MAX_CANDIDATES]).fetchall()
+            # Bounded before filtering: a sentence repeated many times in one article must not
+            # make every look-up scan all its copies.
+            found = conn.execute(f"select distinct sentence_id from passage_bands where band in ({marks}) limit ?",
+                                 [*keys, MAX_CANDIDATES * 5]).fetchall()
+            own = _article_sentences(conn, article_id, own_sentences)
+            candidates = [row for row in found if row[0] not in own][:MAX_CANDIDATES]
             links: dict[int, int] = {}  # cluster (root before this sentence) -> pairs kept
             for (other_id,) in candidates:
                 root = forest.find(other_id)
@@ -250,6 +252,15 @@ def update_passages(db, force: bool = False) -> PassageSummary:
         raise
     summary.clusters, summary.copies = len(clusters), len(copies)
     return summary
+
+
+def _article_sentences(conn, article_id: str, cache: dict[str, set[int]]) -> set[int]:
+    """The ids of an article's sentences (kept for the article being indexed only)."""
+    if article_id not in cache:
+        cache.clear()
+        cache[article_id] = {row[0] for row in conn.execute("select id from sentences where article_id = ?",
+                                                            [article_id])}
+    return cache[article_id]
 
 
 def _clusters(conn):

@@ -44,10 +44,26 @@ def use_wal(db_path: str | Path) -> None:
         connection.close()
 
 
+def checkpoint(db_path: str | Path) -> None:
+    """Move what a WAL file holds into the database file. An immutable database is read
+    without its WAL, so after an interrupted ingest (whose committed articles may still be in
+    the WAL) serving it immutable would leave those out, or read a half-checkpointed file."""
+    import sqlite3
+
+    if Path(f"{db_path}-wal").exists():
+        connection = sqlite3.connect(db_path)
+        try:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
+
+
 def run(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001, live: bool = False) -> None:
     """Start Datasette in this process; returns only when the server stops."""
     from datasette.cli import cli
 
     if live:
         use_wal(db_path)
+    else:
+        checkpoint(db_path)
     cli.main(args=datasette_args(db_path, host, port, live), prog_name="datasette")

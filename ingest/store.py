@@ -176,9 +176,8 @@ def open_database(path: str) -> sqlite_utils.Database:
         db.executescript(SCHEMA)
     except sqlite3.DatabaseError as error:
         raise StoreError(f"{path}: not an archive database ({error})") from error
-    for table, columns in FTS_TABLES.items():
-        if not db[table].detect_fts():
-            db[table].enable_fts(columns, fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZE)
+    for table, columns in FTS_TABLES.items():  # replace=True: also rebuilds an index whose triggers a kill cut off
+        db[table].enable_fts(columns, fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZE, replace=True)
     return db
 
 
