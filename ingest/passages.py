@@ -67,6 +67,7 @@ THRESHOLD = 0.6
 MIN_CHARS = 40  # shorter sentences ("kata Watson.") are never clustered
 MIN_QUOTE_CHARS = 30
 MAX_CANDIDATES = 200
+SHINGLE_CACHE = 20_000  # sentences whose shingle sets are kept between comparisons
 LINKS = 3  # verified pairs kept between a new sentence and each cluster it joins
 COPY_THRESHOLD = 0.7
 COPY_CONTAINMENT = 0.9
@@ -211,6 +212,8 @@ def update_passages(db, force: bool = False) -> PassageSummary:
             forest.union(a, b)
         own_sentences: dict[str, set[int]] = {}
         for sentence_id, article_id, text in new:
+            if len(cache) > SHINGLE_CACHE:  # shingle sets are large: keep memory flat as the archive grows
+                cache.clear()
             cache[sentence_id] = sentence_shingles(text)
             keys = {band for unit in cache[sentence_id] for band in bands(signature(unit))}
             if not keys:
