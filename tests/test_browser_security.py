@@ -16,14 +16,13 @@ from dataclasses import replace
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from conftest import (MOSCOW, article_from_sentences, free_port, save, start_server, stop_server,
                       stored_entity)
 from ingest.models import Entity, Place
 from ingest.serve import datasette_args
 from ingest.store import open_database
-from test_browser import CHROMIUM, CHROMIUM_ARGS, wait_for_markers
+from test_browser import browser, wait_for_markers  # noqa: F401  (fixture: headless chromium)
 
 WORD = "zebrakuda"  # a word only the hostile sentences hold, to filter the map to them
 PERSON = Entity("person:hostile", "<img src=x onerror=alert('person')>", "person")
@@ -70,14 +69,6 @@ def hostile_server(archive_db, tmp_path_factory):
                            port, folder / "datasette.log")
     yield f"http://127.0.0.1:{port}", person_id, place_id
     stop_server(process)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
