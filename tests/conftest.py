@@ -93,19 +93,25 @@ def stored_entity(db, entity: Entity) -> Entity:
     return Entity(entity.key, name, type_, wikidata, Place(*place) if place[3] is not None else None)
 
 
+def copy_with_article(source: Path, path: Path, article: Article) -> sqlite_utils.Database:
+    """A copy of the archive at `source` in `path`, with `article` saved in it (its entities
+    matched to the stored ones), open for more changes."""
+    original, copy = sqlite3.connect(source), sqlite3.connect(path)
+    original.backup(copy)
+    original.close()
+    copy.close()
+    db = open_database(str(path))
+    article.mentions = [replace(m, entity=stored_entity(db, m.entity)) for m in article.mentions]
+    save(db, article)
+    return db
+
+
 @pytest.fixture(scope="session")
 def archive_db(seeds_db, tmp_path_factory) -> Path:
     """The database every server and browser test reads: seeds/ as ingested, plus the
     hostile article. Written in rollback-journal mode: a single file, served immutable."""
     path = tmp_path_factory.mktemp("served") / "archive.db"
-    source, copy = sqlite3.connect(seeds_db), sqlite3.connect(path)
-    source.backup(copy)
-    source.close()
-    copy.close()
-    db = open_database(str(path))
-    article = hostile_article()
-    article.mentions = [replace(m, entity=stored_entity(db, m.entity)) for m in article.mentions]
-    save(db, article)
+    db = copy_with_article(seeds_db, path, hostile_article())
     db.execute("PRAGMA journal_mode = DELETE")
     db.close()
     return path

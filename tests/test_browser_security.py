@@ -10,18 +10,14 @@ the aborted requests for map tiles, any element the payloads would create, and a
 `javascript:` link.
 """
 
-import sqlite3
 import sys
-from dataclasses import replace
 from urllib.parse import quote
 
 import pytest
 
-from conftest import (MOSCOW, article_from_sentences, free_port, save, start_server, stop_server,
-                      stored_entity)
+from conftest import MOSCOW, article_from_sentences, copy_with_article, free_port, start_server, stop_server
 from ingest.models import Entity, Place
 from ingest.serve import datasette_args
-from ingest.store import open_database
 from test_browser import browser, wait_for_markers  # noqa: F401  (fixture: headless chromium)
 
 WORD = "zebrakuda"  # a word only the hostile sentences hold, to filter the map to them
@@ -52,14 +48,7 @@ def hostile_entities_article():
 def hostile_server(archive_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile-served")
     path = folder / "archive.db"
-    source, copy = sqlite3.connect(archive_db), sqlite3.connect(path)
-    source.backup(copy)
-    source.close()
-    copy.close()
-    db = open_database(str(path))
-    article = hostile_entities_article()
-    article.mentions = [replace(m, entity=stored_entity(db, m.entity)) for m in article.mentions]
-    save(db, article)
+    db = copy_with_article(archive_db, path, hostile_entities_article())
     person_id, place_id = [db.execute("select id from entities where key = ?", [e.key]).fetchone()[0]
                            for e in (PERSON, PLACE)]
     db.execute("PRAGMA journal_mode = DELETE")
@@ -126,7 +115,7 @@ def test_no_page_runs_script_from_hostile_articles(watched, hostile_server):
 
 
 @pytest.mark.parametrize("path", [f"/archive/places_map?q={WORD}", "/archive/places?entity_id={place}",
-                                  f"/entity/{{place}}", f"/article/{ARTICLE_ID}"])
+                                  "/entity/{place}", f"/article/{ARTICLE_ID}"])
 def test_map_popup_of_a_hostile_place_shows_its_name_as_text(watched, hostile_server, path):
     path = path.replace("{place}", str(hostile_server[2]))
     watched.goto(path)

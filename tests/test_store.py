@@ -1,5 +1,3 @@
-import sqlite3
-
 import pytest
 
 from ingest.models import Article, Entity, Mention, Place, Sentence
