@@ -104,6 +104,14 @@ CREATE INDEX IF NOT EXISTS idx_dated_mentions_date_start ON dated_mentions(date_
 CREATE INDEX IF NOT EXISTS idx_quotes_article_id ON quotes(article_id);
 CREATE INDEX IF NOT EXISTS idx_quotes_sentence_id ON quotes(sentence_id);
 CREATE INDEX IF NOT EXISTS idx_quotes_speaker_id ON quotes(speaker_id);
+-- Every way a researcher may name an entity: id, key, Wikidata id, name, or a spelling the
+-- articles use ("Moskow"). The canned queries look entities up through it.
+CREATE VIEW IF NOT EXISTS entity_names AS
+    SELECT id AS entity_id, CAST(id AS TEXT) AS term FROM entities
+    UNION ALL SELECT id, key FROM entities
+    UNION ALL SELECT id, wikidata FROM entities WHERE wikidata IS NOT NULL
+    UNION ALL SELECT id, name FROM entities
+    UNION ALL SELECT DISTINCT entity_id, surface FROM mentions;
 CREATE INDEX IF NOT EXISTS idx_sentences_article_id ON sentences(article_id);
 CREATE INDEX IF NOT EXISTS idx_mentions_entity_id ON mentions(entity_id);
 CREATE INDEX IF NOT EXISTS idx_mentions_article_id ON mentions(article_id);
