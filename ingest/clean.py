@@ -140,8 +140,11 @@ def furniture_kind(text: str) -> str | None:
     return None
 
 
+NOT_LETTER = re.compile(r"[\W_]+")
+
+
 def _letters(text: str) -> str:
-    return "".join(character for character in text.casefold() if character.isalnum())
+    return NOT_LETTER.sub("", text.casefold())
 
 
 def _same_headline(line: str, headline: str) -> bool:
@@ -178,6 +181,8 @@ def clean(text: str, title: str | None = None) -> CleanPage:
 
 def _drop_repeated_captions(page: CleanPage) -> None:
     """A caption that repeats a body paragraph word for word (a lead photo's caption) is furniture."""
+    if not any(paragraph.section == "caption" for paragraph in page.paragraphs):
+        return
     body_texts = {_letters(paragraph.text) for paragraph in page.paragraphs if paragraph.section == "body"}
     for paragraph in [p for p in page.paragraphs if p.section == "caption" and _letters(p.text) in body_texts]:
         page.paragraphs.remove(paragraph)
