@@ -12,7 +12,7 @@ import multiprocessing
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from itertools import islice
+from itertools import chain, islice
 from typing import Callable, Iterable, Iterator
 
 from . import meta
@@ -178,15 +178,23 @@ def build_safely(document: Document, extractor: Extractor):
 
 
 def _built(documents: Iterable[Document], workers: int):
-    """Build documents in order, in this process or in a pool of `workers` processes."""
+    """Build documents in order, in this process or in a pool of `workers` processes.
+
+    The gazetteer and the pool are started only once there is a document to build, so a
+    re-run over unchanged files pays for neither."""
+    documents = iter(documents)
+    batch = list(islice(documents, BATCH_SIZE))  # bounded: a pool would read ahead without limit
+    if not batch:
+        return
     if workers <= 1:
         extractor = Extractor()
-        yield from (build_safely(document, extractor) for document in documents)
+        yield from (build_safely(document, extractor) for document in chain(batch, documents))
         return
     # Spawned, not forked: the parent holds an open SQLite connection.
     with multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker) as pool:
-        while batch := list(islice(documents, BATCH_SIZE)):  # bounded: the pool would read ahead without limit
+        while batch:
             yield from pool.imap(_build_in_worker, batch, chunksize=8)
+            batch = list(islice(documents, BATCH_SIZE))
 
 
 BATCH_SIZE = 256
