@@ -7,44 +7,47 @@ How it works
    something long enough, the longest quotation on its own: two outlets often carry the
    same quote with a different attribution around it ("...," kata Watson. / "...," kata Juru
    Bicara Dewan Keamanan Nasional (NSC) Adrienne Watson, ...).
-2. **Shingles.** A unit is the set of its character 5-grams, so a small edit ("Korea
-   Selatan" for "DPRK") only disturbs the few shingles around it.
-3. **MinHash, one permutation.** Each shingle is hashed once (crc32, then mixed); the hash
-   picks one of `BINS` bins and the bin keeps its smallest value (one-permutation hashing,
-   empty bins filled from the next non-empty one). Two units' signatures agree in a bin
-   with probability about their Jaccard similarity.
+2. **Shingles.** A unit is the set of its character 5-grams, each kept as its crc32 (stable
+   across processes), so a small edit ("Korea Selatan" for "DPRK") only disturbs the few
+   shingles around it.
+3. **MinHash, one permutation.** Each shingle hash is mixed once; it picks one of `BINS`
+   bins and the bin keeps its smallest value (one-permutation hashing, empty bins filled
+   from the next non-empty one). Two units' signatures agree in a bin with probability
+   about their Jaccard similarity.
 4. **LSH.** The signature is cut into `BANDS` bands of `ROWS` values; each band is hashed
-   to one 63-bit integer and stored in `passage_bands` (indexed). Sentences sharing a band
-   are candidates: with 16 bands of 4 rows a pair at Jaccard 0.6 is found with probability
+   to one 63-bit integer and stored in `passage_bands`. Sentences sharing a band are
+   candidates: with 16 bands of 4 rows a pair at Jaccard 0.6 is found with probability
    0.89, at 0.7 with 0.99, at 0.3 only 0.12.
 5. **Verification.** Candidates from other articles are checked exactly: the best Jaccard
    over the two sentences' units' shingle sets must reach `THRESHOLD` (0.6). Verified pairs
-   go to `passage_pairs`; a new sentence keeps at most `LINKS` (3) pairs into each existing
-   cluster and skips the cluster's other members, so a quote carried by 500 outlets costs
-   about 1,500 pairs rather than 125,000, and a cluster does not fall apart when one of its
-   articles is re-written.
-6. **Clusters** are the connected components of `passage_pairs` (union-find): every
-   cluster spans at least two articles. A cluster's id is its smallest sentence id.
-7. **Copies.** Article pairs sharing near-duplicate sentences for at least half of the
-   shorter article are compared whole: Jaccard (and containment) of their bodies' word
-   3-gram sets; at `COPY_THRESHOLD` or more (or containment at `COPY_CONTAINMENT`) the
-   later article is recorded in `article_copies` as a copy of the earlier one.
+   go to `passage_pairs`; a new sentence keeps at most `LINKS` (3) pairs into each cluster,
+   so a quote carried by 500 outlets costs about 1,500 pairs rather than 125,000.
+6. **Only new wording is indexed.** A sentence whose normalised wording hashes the same as
+   an earlier one in another article (`passage_wordings`) is paired with it at once, with no
+   shingles or look-ups. A sentence that verifies at `REPRESENTED` (0.9) or more against an
+   indexed sentence adds no bands: whatever would find it finds its twin, and through the
+   twin its cluster. Wire copy carried by hundreds of outlets is indexed once.
+7. **Clusters** grow as sentences arrive: a new sentence joins the cluster of what it
+   matched, and clusters it ties together merge (`passage_members`, one row per clustered
+   sentence). A cluster's id is its smallest sentence id; sentence ids are never reused
+   (AUTOINCREMENT). `passage_clusters` summarises the clusters that span at least two
+   articles. Clusters never split: when a re-written article removes the sentence that tied
+   two groups together, they stay one cluster.
+8. **Copies.** Each article's body gets its own MinHash signature over word 3-grams,
+   banded the same way, in `article_bands`. Articles sharing at least two bands (at
+   Jaccard 0.7 about 90% of pairs; the `MAX_ARTICLE_CANDIDATES` sharing most, among the
+   first `BAND_ROWS_READ` band rows) are compared whole: Jaccard (and containment) of their word 3-gram sets; at `COPY_THRESHOLD` or more (or containment at `COPY_CONTAINMENT`) the later article is
+   recorded in `article_copies` as a copy of the earlier one.
 
 Cost
 ----
-Incremental. Only sentences without bands (new or re-written articles; rows of deleted
-sentences go by ON DELETE CASCADE; a sentence too short to cluster gets one `SKIPPED` row) are
-shingled and hashed, in pure Python: measured about 0.5 ms per sentence all told (hashing,
-the indexed band look-ups, verification, writes), i.e. ~10 s per 1,000 articles of 20
-sentences, ~20 min to index 100k articles from scratch. Each indexed sentence stores up to
-16 band rows per unit (about 1.2 kB per sentence with the index: ~3 GB for 2.5 M sentences;
-fewer bands or a `MIN_CHARS` rise would shrink it). Candidate look-up is one indexed query
-per sentence; verification is proportional to the candidates found (at most `MAX_CANDIDATES`).
-Rebuilding clusters and copies reads `passage_pairs` once (linear in pairs, which are at most
-`LINKS` per sentence and cluster) and rewrites `passage_clusters`, `passage_members` and
-`article_copies`; bodies are read only for the few article pairs that share at least half
-of the shorter one's sentences. When every sentence is indexed, `update_passages` costs one
-anti-join over the sentence ids (~25 ms for 40k sentences) and does nothing else.
+Incremental and streamed: sentences whose id is above `passage_progress.last_sentence_id`
+are read in chunks of `CHUNK` and each chunk is committed with the new mark, so memory stays
+flat and an interrupted update is taken up by the next ingest. Per sentence: one indexed
+look-up of its bands and at most `MAX_CANDIDATES` verifications. Per article: one look-up
+of its article bands. The summary table is rebuilt in SQL at the end of an update (linear in
+clustered sentences). Band rows of deleted sentences are removed after re-written articles.
+When nothing is new, `update_passages` reads one row and returns.
 """
 
 from __future__ import annotations
@@ -56,22 +59,23 @@ import zlib
 from dataclasses import dataclass
 from itertools import combinations
 
-from .store import replace_passages
-
 SHINGLE = 5
 BIN_BITS = 6
 BINS = 1 << BIN_BITS  # 64
 BANDS = 16
 ROWS = BINS // BANDS
 THRESHOLD = 0.6
+REPRESENTED = 0.9
 MIN_CHARS = 40  # shorter sentences ("kata Watson.") are never clustered
 MIN_QUOTE_CHARS = 30
 MAX_CANDIDATES = 200
-SHINGLE_CACHE = 20_000  # sentences whose shingle sets are kept between comparisons
+BAND_ROWS_READ = 400  # band rows read per look-up, before grouping by sentence
+MAX_ARTICLE_CANDIDATES = 10
+CHUNK = 2000  # sentences read and committed at a time
+SHINGLE_CACHE = 5000  # sentences whose shingle sets are kept between comparisons
 LINKS = 3  # verified pairs kept between a new sentence and each cluster it joins
 COPY_THRESHOLD = 0.7
 COPY_CONTAINMENT = 0.9
-COPY_SHARED = 0.5  # share of the shorter article's sentences that must have a twin
 
 WORD = re.compile(r"\w+")
 QUOTE = re.compile(r"[\"“”„«»]([^\"“”„«»]+)[\"“”„«»]")
@@ -96,17 +100,19 @@ def units(text: str) -> list[str]:
     return result
 
 
-def shingles(unit: str) -> set[str]:
-    return {unit[i:i + SHINGLE] for i in range(len(unit) - SHINGLE + 1)}
+def shingles(unit: str) -> frozenset[int]:
+    """The crc32 of each character 5-gram. UTF-32 gives every character four bytes, so a
+    5-gram is a 20-byte slice of one encoding."""
+    data, crc32, width = unit.encode("utf-32-le"), zlib.crc32, 4 * SHINGLE
+    return frozenset(crc32(data[i:i + width]) for i in range(0, len(data) - width + 4, 4))
 
 
-def signature(shingle_set: set[str]) -> list[int]:
+def signature(shingle_set) -> list[int]:
     """One-permutation MinHash with `BINS` bins, empty bins filled from the next one.
-    A shingle's hash is crc32, multiplied and xor-shifted to spread its bits."""
+    A shingle's hash is multiplied and xor-shifted to spread its bits."""
     bins = [EMPTY] * BINS
-    crc32 = zlib.crc32
-    for shingle in shingle_set:
-        value = (crc32(shingle.encode("utf-8")) * 0x9E3779B1) & 0xFFFFFFFF
+    for value in shingle_set:
+        value = (value * 0x9E3779B1) & 0xFFFFFFFF
         value ^= value >> 16
         index, rest = value & (BINS - 1), value >> BIN_BITS
         if rest < bins[index]:
@@ -119,29 +125,29 @@ def signature(shingle_set: set[str]) -> list[int]:
     return bins
 
 
-def bands(sig: list[int]) -> list[int]:
+def bands(sig: list[int], count: int = BANDS) -> list[int]:
     """One signed 63-bit integer per band, stable across processes and Python versions."""
-    result = []
-    for band in range(BANDS):
-        values = sig[band * ROWS:(band + 1) * ROWS]
-        digest = hashlib.blake2b(struct.pack(f"<I{ROWS}I", band, *values), digest_size=8).digest()
+    rows, result = BINS // count, []
+    for band in range(count):
+        values = sig[band * rows:(band + 1) * rows]
+        digest = hashlib.blake2b(struct.pack(f"<I{rows}I", band, *values), digest_size=8).digest()
         result.append(int.from_bytes(digest, "little") >> 1)
     return result
 
 
-def jaccard(a: set, b: set) -> float:
+def jaccard(a, b) -> float:
     if not a or not b:
         return 0.0
     common = len(a & b)
     return common / (len(a) + len(b) - common)
 
 
-def similarity(units_a: list[set[str]], units_b: list[set[str]]) -> float:
+def similarity(units_a: list, units_b: list) -> float:
     """Best Jaccard over the two sentences' units."""
     return max((jaccard(a, b) for a in units_a for b in units_b), default=0.0)
 
 
-def sentence_shingles(text: str) -> list[set[str]]:
+def sentence_shingles(text: str) -> list[frozenset[int]]:
     return [shingles(unit) for unit in units(text)]
 
 
@@ -149,194 +155,18 @@ def sentence_bands(text: str) -> set[int]:
     return {band for unit in sentence_shingles(text) for band in bands(signature(unit))}
 
 
-def word_shingles(text: str, size: int = 3) -> set[tuple[str, ...]]:
-    words = WORD.findall(text.lower())
-    return {tuple(words[i:i + size]) for i in range(max(len(words) - size + 1, 1))} if words else set()
+def word_shingles(text: str) -> frozenset[int]:
+    """Each run of three words of the normalised text, as one 32-bit value mixed from the
+    words' crc32s (stable across processes; one crc32 per word, not per run)."""
+    crc32 = zlib.crc32
+    h = [crc32(word.encode("utf-8")) for word in WORD.findall(text.lower())]
+    if len(h) < 3:
+        return frozenset([sum(h) & 0xFFFFFFFF]) if h else frozenset()
+    return frozenset(((a * 0x9E3779B1) ^ (b * 0x85EBCA77) ^ c) & 0xFFFFFFFF for a, b, c in zip(h, h[1:], h[2:]))
 
 
-# The archive ---------------------------------------------------------------------------------
-
-
-@dataclass
-class PassageSummary:
-    indexed: int = 0  # sentences shingled in this run
-    pairs: int = 0  # new verified pairs
-    clusters: int = 0
-    copies: int = 0
-
-
-SKIPPED = -1  # the band recorded for a sentence too short to cluster: indexed, never looked up
-
-
-class _Forest:
-    """Union-find over sentence ids."""
-
-    def __init__(self):
-        self.parent: dict[int, int] = {}
-
-    def find(self, x: int) -> int:
-        parent = self.parent
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
-def pending(db) -> bool:
-    """Whether any sentence is not indexed yet (new or re-written articles, or an earlier
-    update that was interrupted). One indexed anti-join that stops at the first hit."""
-    return db.execute("""select exists (select 1 from sentences s
-                         where not exists (select 1 from passage_bands b where b.sentence_id = s.id))""").fetchone()[0] == 1
-
-
-def update_passages(db, force: bool = False) -> PassageSummary:
-    """Index the sentences not yet indexed, verify their candidates, rebuild the clusters
-    and the copies, all in one transaction (an interrupted update leaves the sentences
-    unindexed, so the next ingest does it). Nothing happens when every sentence is indexed,
-    unless `force`."""
-    conn, summary = db.conn, PassageSummary()
-    if not force and not pending(db):
-        return summary
-    try:
-        new = conn.execute("""select s.id, s.article_id, s.text from sentences s
-                              where not exists (select 1 from passage_bands b where b.sentence_id = s.id)""").fetchall()
-        cache: dict[int, list[set[str]]] = {}
-        forest = _Forest()
-        for a, b in conn.execute("select sentence_a, sentence_b from passage_pairs"):
-            forest.union(a, b)
-        own_sentences: dict[str, set[int]] = {}
-        for sentence_id, article_id, text in new:
-            if len(cache) > SHINGLE_CACHE:  # shingle sets are large: keep memory flat as the archive grows
-                cache.clear()
-            cache[sentence_id] = sentence_shingles(text)
-            keys = {band for unit in cache[sentence_id] for band in bands(signature(unit))}
-            if not keys:
-                conn.execute("insert or ignore into passage_bands (band, sentence_id) values (?, ?)",
-                             [SKIPPED, sentence_id])
-                continue
-            summary.indexed += 1
-            marks = ",".join("?" * len(keys))
-            # Bounded before filtering: a sentence repeated many times in one article must not
-            # make every look-up scan all its copies.
-            found = conn.execute(f"select distinct sentence_id from passage_bands where band in ({marks}) limit ?",
-                                 [*keys, MAX_CANDIDATES * 5]).fetchall()
-            own = _article_sentences(conn, article_id, own_sentences)
-            candidates = [row for row in found if row[0] not in own][:MAX_CANDIDATES]
-            links: dict[int, int] = {}  # cluster (root before this sentence) -> pairs kept
-            for (other_id,) in candidates:
-                root = forest.find(other_id)
-                if links.get(root, 0) >= LINKS:
-                    continue  # already tied to this cluster LINKS times: no need to compare more
-                if other_id not in cache:  # texts are read only for the candidates actually compared
-                    (other_text,) = conn.execute("select text from sentences where id = ?", [other_id]).fetchone()
-                    cache[other_id] = sentence_shingles(other_text)
-                score = similarity(cache[sentence_id], cache[other_id])
-                if score >= THRESHOLD:
-                    links[root] = links.get(root, 0) + 1
-                    conn.execute("insert or ignore into passage_pairs (sentence_a, sentence_b, similarity) "
-                                 "values (?, ?, ?)", [min(sentence_id, other_id), max(sentence_id, other_id),
-                                                      round(score, 4)])
-                    summary.pairs += 1
-            for root in links:
-                forest.union(sentence_id, root)
-            conn.executemany("insert or ignore into passage_bands (band, sentence_id) values (?, ?)",
-                             [(band, sentence_id) for band in keys])
-        clusters, members = _clusters(conn)
-        copies = _copies(conn)
-        replace_passages(db, clusters, members, copies)  # commits everything above
-    except BaseException:
-        conn.rollback()
-        raise
-    summary.clusters, summary.copies = len(clusters), len(copies)
-    return summary
-
-
-def _article_sentences(conn, article_id: str, cache: dict[str, set[int]]) -> set[int]:
-    """The ids of an article's sentences (kept for the article being indexed only)."""
-    if article_id not in cache:
-        cache.clear()
-        cache[article_id] = {row[0] for row in conn.execute("select id from sentences where article_id = ?",
-                                                            [article_id])}
-    return cache[article_id]
-
-
-def _clusters(conn):
-    forest = _Forest()
-    for a, b in conn.execute("select sentence_a, sentence_b from passage_pairs"):
-        forest.union(a, b)
-    groups: dict[int, list[int]] = {}
-    for sentence_id in list(forest.parent):
-        groups.setdefault(forest.find(sentence_id), []).append(sentence_id)
-    parent = forest.parent
-    info = {}
-    ids = list(parent)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        for row in conn.execute(
-                f"""select s.id, s.article_id, a.outlet, a.published, s.text from sentences s
-                    join articles a on a.id = s.article_id where s.id in ({",".join("?" * len(chunk))})""", chunk):
-            info[row[0]] = row[1:]
-    clusters, members = [], []
-    for sentence_ids in groups.values():
-        sentence_ids = sorted(i for i in sentence_ids if i in info)
-        articles = {info[i][0] for i in sentence_ids}
-        if len(articles) < 2:
-            continue
-        cluster_id = sentence_ids[0]
-        outlets = sorted({info[i][1] for i in sentence_ids if info[i][1]})
-        dates = sorted(info[i][2] for i in sentence_ids if info[i][2])
-        earliest = dates[0] if dates else None
-        # The sample: the earliest published sentence, the first ingested among equals.
-        sample = min(sentence_ids, key=lambda i: (info[i][2] or "9999", i))
-        clusters.append((cluster_id, len(sentence_ids), len(articles), len(outlets), "; ".join(outlets),
-                         earliest, sample, info[sample][3]))
-        members += [(cluster_id, i, info[i][0], info[i][1], info[i][2]) for i in sentence_ids]
-    return clusters, members
-
-
-def _copies(conn):
-    """(article_id, copy_of, similarity, containment, shared_sentences): copy_of is the
-    earlier article (published, then id)."""
-    shared = conn.execute(
-        """select sa.article_id, sb.article_id, count(distinct p.sentence_a), count(distinct p.sentence_b),
-                  aa.sentence_count, ab.sentence_count
-           from passage_pairs p
-           join sentences sa on sa.id = p.sentence_a join sentences sb on sb.id = p.sentence_b
-           join articles aa on aa.id = sa.article_id join articles ab on ab.id = sb.article_id
-           group by sa.article_id, sb.article_id""").fetchall()
-    pairs: dict[tuple[str, str], int] = {}
-    sizes: dict[str, int] = {}
-    for a, b, count_a, count_b, size_a, size_b in shared:
-        key = (min(a, b), max(a, b))
-        pairs[key] = max(pairs.get(key, 0), count_a, count_b)
-        sizes[a], sizes[b] = size_a, size_b
-    copies = []
-    bodies: dict[str, tuple] = {}
-
-    def article(article_id):
-        if article_id not in bodies:
-            body, published = conn.execute("select body, published from articles where id = ?",
-                                           [article_id]).fetchone()
-            bodies[article_id] = (word_shingles(body), published or "9999")
-        return bodies[article_id]
-
-    for (a, b), count in sorted(pairs.items()):
-        if count < COPY_SHARED * min(sizes[a], sizes[b]):
-            continue
-        (shingles_a, published_a), (shingles_b, published_b) = article(a), article(b)
-        score = jaccard(shingles_a, shingles_b)
-        common = len(shingles_a & shingles_b)
-        containment = common / min(len(shingles_a), len(shingles_b)) if shingles_a and shingles_b else 0.0
-        if score >= COPY_THRESHOLD or containment >= COPY_CONTAINMENT:
-            earlier, later = sorted([(published_a, a), (published_b, b)])
-            copies.append((later[1], earlier[1], round(score, 4), round(containment, 4), count))
-    return copies
+def article_bands(body_shingles: frozenset[int]) -> list[int]:
+    return bands(signature(body_shingles)) if body_shingles else []
 
 
 def cluster_pairs(texts: list[str]) -> list[tuple[int, int, float]]:
@@ -353,3 +183,242 @@ def cluster_pairs(texts: list[str]) -> list[tuple[int, int, float]]:
         if score >= THRESHOLD:
             found.append((a, b, score))
     return found
+
+
+# The archive ---------------------------------------------------------------------------------
+
+
+@dataclass
+class PassageSummary:
+    indexed: int = 0  # sentences read in this run that are long enough to cluster
+    pairs: int = 0  # new verified pairs
+    clusters: int = 0
+    copies: int = 0  # new copy pairs
+
+
+def _progress(conn) -> tuple[int, bool]:
+    row = conn.execute("select last_sentence_id, clusters_built from passage_progress where id = 1").fetchone()
+    return (row[0], bool(row[1])) if row else (0, True)
+
+
+def _set_progress(conn, last_sentence_id: int, clusters_built: bool) -> None:
+    conn.execute("insert or replace into passage_progress (id, last_sentence_id, clusters_built) values (1, ?, ?)",
+                 [last_sentence_id, int(clusters_built)])
+
+
+def pending(db) -> bool:
+    """Whether any sentence is not indexed yet (new or re-written articles, or an earlier
+    update that was interrupted), or the cluster summary is not rebuilt since."""
+    mark, built = _progress(db.conn)
+    return not built or db.conn.execute("select exists (select 1 from sentences where id > ?)", [mark]).fetchone()[0] == 1
+
+
+def update_passages(db, force: bool = False) -> PassageSummary:
+    """Index the sentences not yet indexed, chunk by chunk (each chunk one transaction with
+    the new mark), then rebuild the cluster summary. Nothing happens when every sentence is
+    indexed and the summary is built, unless `force` (after articles were re-written: their
+    old sentences' bands are dropped and the summary recounted)."""
+    conn, summary = db.conn, PassageSummary()
+    if not force and not pending(db):
+        return summary
+    if force:
+        with conn:
+            conn.execute("delete from passage_bands where sentence_id not in (select id from sentences)")
+    cache: dict[int, list[frozenset[int]]] = {}
+    while True:
+        mark, _ = _progress(conn)
+        chunk = conn.execute("""select s.id, s.article_id, s.text from sentences s where s.id > ?
+                                order by s.id limit ?""", [mark, CHUNK]).fetchall()
+        if not chunk:
+            break
+        # Whole articles only: the rest of the last article's sentences join this chunk.
+        chunk += conn.execute("select id, article_id, text from sentences where article_id = ? and id > ? order by id",
+                              [chunk[-1][1], chunk[-1][0]]).fetchall()
+        with conn:
+            for sentence_id, article_id, text in chunk:
+                _index_sentence(conn, sentence_id, article_id, text, cache, summary)
+            for article_id in dict.fromkeys(row[1] for row in chunk):
+                summary.copies += _index_article(conn, article_id)
+            _set_progress(conn, chunk[-1][0], clusters_built=False)
+    with conn:
+        summary.clusters = _rebuild_clusters(conn)
+        _set_progress(conn, _progress(conn)[0], clusters_built=True)
+    return summary
+
+
+def _index_sentence(conn, sentence_id: int, article_id: str, text: str, cache: dict, summary: PassageSummary) -> None:
+    if len(text) < MIN_CHARS:
+        return
+    summary.indexed += 1
+    wording = _wording_hash(text)
+    if _join_exact_twin(conn, sentence_id, article_id, wording, summary):
+        return
+    own = sentence_shingles(text)
+    if not own:
+        return
+    if len(cache) > SHINGLE_CACHE:  # keep memory flat as the archive grows
+        cache.clear()
+    cache[sentence_id] = own
+    keys = list({band for unit in own for band in bands(signature(unit))})
+    candidates = _candidates(conn, keys, article_id)
+    links: dict[int, int] = {}  # cluster (a lone sentence is its own) -> pairs kept
+    members: dict[int, bool] = {}  # cluster -> whether it has member rows already
+    best = 0.0
+    for other_id, other_text, cluster_id in candidates:
+        cluster = cluster_id if cluster_id is not None else other_id
+        if links.get(cluster, 0) >= LINKS:
+            continue  # already tied to this cluster LINKS times: no need to compare more
+        if other_id not in cache:
+            cache[other_id] = sentence_shingles(other_text)
+        score = similarity(own, cache[other_id])
+        if score < THRESHOLD:
+            continue
+        best = max(best, score)
+        links[cluster] = links.get(cluster, 0) + 1
+        members[cluster] = cluster_id is not None
+        conn.execute("insert or ignore into passage_pairs (sentence_a, sentence_b, similarity) values (?, ?, ?)",
+                     [min(sentence_id, other_id), max(sentence_id, other_id), round(score, 4)])
+        summary.pairs += 1
+    if links:
+        _join(conn, sentence_id, members)
+    if best < REPRESENTED:
+        conn.executemany("insert or ignore into passage_bands (band, sentence_id) values (?, ?)",
+                         [(band, sentence_id) for band in keys])
+    conn.execute("insert or replace into passage_wordings (hash, sentence_id) values (?, ?)", [wording, sentence_id])
+
+
+def _wording_hash(text: str) -> int:
+    digest = hashlib.blake2b(normalise(text).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little") >> 1
+
+
+def _join_exact_twin(conn, sentence_id: int, article_id: str, wording: int, summary: PassageSummary) -> bool:
+    """The fast path for word-for-word copies: an earlier sentence of another article with
+    the same normalised wording is the one pair needed (similarity 1), with no shingles,
+    bands or verification. False when there is no such sentence (or it was deleted)."""
+    twin = conn.execute("""select w.sentence_id, m.cluster_id from passage_wordings w
+                           join sentences s on s.id = w.sentence_id
+                           left join passage_members m on m.sentence_id = w.sentence_id
+                           where w.hash = ? and s.article_id != ?""", [wording, article_id]).fetchone()
+    if twin is None:
+        return False
+    other_id, cluster_id = twin
+    conn.execute("insert or ignore into passage_pairs (sentence_a, sentence_b, similarity) values (?, ?, 1.0)",
+                 [other_id, sentence_id])
+    summary.pairs += 1
+    _join(conn, sentence_id, {other_id if cluster_id is None else cluster_id: cluster_id is not None})
+    return True
+
+
+def _candidates(conn, keys: list[int], article_id: str) -> list[tuple[int, str, int | None]]:
+    """(sentence id, text, cluster id or None) of the sentences sharing a band with `keys`,
+    from other articles, those sharing most bands first: at most `LINKS` + 2 per cluster
+    (the rest could only add pairs the cluster does not need) and `MAX_CANDIDATES` in all.
+
+    Band rows are read before texts, and bounded: wire copy indexed hundreds of times must
+    not make every look-up read all its copies. Rows of deleted sentences drop out here."""
+    hits = conn.execute(
+        f"""select h.sentence_id, m.cluster_id from (
+                select sentence_id, count(*) as shared from (
+                    select sentence_id from passage_bands where band in ({",".join("?" * len(keys))}) limit ?)
+                group by sentence_id) h
+            left join passage_members m on m.sentence_id = h.sentence_id
+            order by h.shared desc, h.sentence_id""", [*keys, BAND_ROWS_READ]).fetchall()
+    per_cluster: dict[int, int] = {}
+    chosen: dict[int, int | None] = {}
+    for sentence_id, cluster_id in hits:
+        cluster = sentence_id if cluster_id is None else cluster_id
+        if per_cluster.get(cluster, 0) < LINKS + 2 and len(chosen) < MAX_CANDIDATES:
+            per_cluster[cluster] = per_cluster.get(cluster, 0) + 1
+            chosen[sentence_id] = cluster_id
+    if not chosen:
+        return []
+    texts = dict(((row[0], row[1:]) for row in conn.execute(
+        f"select id, article_id, text from sentences where id in ({','.join('?' * len(chosen))})", list(chosen))))
+    return [(sentence_id, texts[sentence_id][1], cluster_id) for sentence_id, cluster_id in chosen.items()
+            if sentence_id in texts and texts[sentence_id][0] != article_id]
+
+
+def _join(conn, sentence_id: int, clusters: dict[int, bool]) -> None:
+    """Put the sentence, and the lone sentences it matched, into one cluster with the
+    clusters it matched; its id is the smallest of theirs."""
+    target = min(clusters)
+    for cluster, has_members in clusters.items():
+        if has_members:
+            if cluster != target:
+                conn.execute("update passage_members set cluster_id = ? where cluster_id = ?", [target, cluster])
+        else:
+            _add_member(conn, cluster, target)
+    _add_member(conn, sentence_id, target)
+
+
+def _add_member(conn, sentence_id: int, cluster_id: int) -> None:
+    conn.execute("""insert or replace into passage_members (sentence_id, cluster_id, article_id, outlet, published)
+                    select s.id, ?, s.article_id, a.outlet, a.published from sentences s
+                    join articles a on a.id = s.article_id where s.id = ?""", [cluster_id, sentence_id])
+
+
+def _index_article(conn, article_id: str) -> int:
+    """Band the article's body, compare it with the articles sharing a band, record copies.
+    The number of copy pairs recorded."""
+    body, published = conn.execute("select body, published from articles where id = ?", [article_id]).fetchone()
+    own = word_shingles(body)
+    keys = article_bands(own)
+    if not keys:
+        return 0
+    candidates = conn.execute(
+        f"""select h.article_id, a.body, a.published from (
+                select article_id, count(*) as shared from (
+                    select article_id from article_bands where band in ({",".join("?" * len(keys))}) limit ?)
+                where article_id != ? group by article_id having shared >= 2) h
+            join articles a on a.id = h.article_id
+            order by h.shared desc, h.article_id limit ?""",
+        [*keys, BAND_ROWS_READ, article_id, MAX_ARTICLE_CANDIDATES]).fetchall()
+    conn.executemany("insert or ignore into article_bands (band, article_id) values (?, ?)",
+                     [(band, article_id) for band in keys])
+    found = 0
+    for other_id, other_body, other_published in candidates:
+        theirs = word_shingles(other_body)
+        score = jaccard(own, theirs)
+        containment = len(own & theirs) / min(len(own), len(theirs)) if theirs else 0.0
+        if score >= COPY_THRESHOLD or containment >= COPY_CONTAINMENT:
+            earlier, later = sorted([(published or "9999", article_id), (other_published or "9999", other_id)])
+            conn.execute("""insert or replace into article_copies (article_id, copy_of, similarity, containment,
+                            shared_sentences) values (?, ?, ?, ?, ?)""",
+                         [later[1], earlier[1], round(score, 4), round(containment, 4),
+                          _shared_sentences(conn, article_id, other_id)])
+            found += 1
+    return found
+
+
+def _shared_sentences(conn, a: str, b: str) -> int:
+    """How many sentences of the shorter article have a near-duplicate in the other."""
+    texts = {article: [sentence_shingles(t) for (t,) in conn.execute(
+        "select text from sentences where article_id = ?", [article])] for article in (a, b)}
+    shorter, longer = sorted(texts.values(), key=len)
+    return sum(1 for mine in shorter if mine and any(similarity(mine, theirs) >= THRESHOLD for theirs in longer))
+
+
+def _rebuild_clusters(conn) -> int:
+    """Drop members of clusters that no longer span two articles, then rewrite
+    `passage_clusters` from `passage_members`. The number of clusters."""
+    conn.execute("""delete from passage_members where cluster_id in (
+                        select cluster_id from passage_members group by cluster_id
+                        having count(distinct article_id) < 2)""")
+    conn.execute("delete from passage_clusters")
+    conn.execute("""
+        insert into passage_clusters (id, sentences, articles, outlets, outlet_names, earliest,
+                                      sample_sentence_id, sample)
+        select c.cluster_id, c.sentences, c.articles, c.outlets,
+               coalesce((select group_concat(outlet, '; ') from (
+                   select distinct outlet from passage_members
+                   where cluster_id = c.cluster_id and outlet is not null order by outlet)), ''),
+               c.earliest, c.sample_id, (select text from sentences where id = c.sample_id)
+        from (
+            select cluster_id, count(*) as sentences, count(distinct article_id) as articles,
+                   count(distinct outlet) as outlets, min(published) as earliest,
+                   (select sentence_id from passage_members m2 where m2.cluster_id = m.cluster_id
+                    order by coalesce(m2.published, '9999'), m2.sentence_id limit 1) as sample_id
+            from passage_members m group by cluster_id
+        ) c""")
+    return conn.execute("select count(*) from passage_clusters").fetchone()[0]

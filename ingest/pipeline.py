@@ -141,7 +141,9 @@ def ingest_paths(paths, db_path: str, workers: int = 1, progress: Callable | Non
                 summary.updated += 1
             summary.sentences += len(article.sentences)
             summary.mentions += len(article.mentions)
-    update_passages(db)  # shared passages and copies; returns at once when every sentence is indexed
+    # Shared passages and copies; returns at once when every sentence is indexed. After
+    # re-written articles, their old sentences' band rows are swept and clusters recounted.
+    update_passages(db, force=summary.updated > 0)
     remove_orphan_entities(db)
     summary.totals = counts(db)
     db.close()

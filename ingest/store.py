@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS articles (
     ingested_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS sentences (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: passages.py indexes sentences above a mark
     article_id TEXT NOT NULL REFERENCES articles(id),
     position INTEGER NOT NULL,
     char_start INTEGER NOT NULL,
@@ -120,13 +120,22 @@ CREATE INDEX IF NOT EXISTS idx_furniture_article_id ON furniture(article_id);
 CREATE INDEX IF NOT EXISTS idx_entities_type ON entities(type);
 CREATE INDEX IF NOT EXISTS idx_articles_outlet ON articles(outlet);
 CREATE INDEX IF NOT EXISTS idx_articles_published ON articles(published);
--- Passages shared across outlets (ingest/passages.py). Index rows go with their sentence.
+-- Passages shared across outlets (ingest/passages.py). Band rows are looked up by band only;
+-- rows of deleted sentences are skipped at look-up and swept after re-written articles.
 CREATE TABLE IF NOT EXISTS passage_bands (
     band INTEGER NOT NULL,
-    sentence_id INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,
+    sentence_id INTEGER NOT NULL,
     PRIMARY KEY (band, sentence_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS idx_passage_bands_sentence_id ON passage_bands(sentence_id);
+CREATE TABLE IF NOT EXISTS passage_wordings (
+    hash INTEGER PRIMARY KEY, -- of the normalised sentence: word-for-word copies skip the bands
+    sentence_id INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS passage_progress (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    last_sentence_id INTEGER NOT NULL,
+    clusters_built INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS passage_pairs (
     sentence_a INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,
     sentence_b INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,
@@ -145,15 +154,20 @@ CREATE TABLE IF NOT EXISTS passage_clusters (
     sample TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS passage_members (
-    cluster_id INTEGER NOT NULL REFERENCES passage_clusters(id) ON DELETE CASCADE,
-    sentence_id INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,
+    sentence_id INTEGER NOT NULL UNIQUE REFERENCES sentences(id) ON DELETE CASCADE,
+    cluster_id INTEGER NOT NULL,
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     outlet TEXT,
-    published TEXT,
-    PRIMARY KEY (cluster_id, sentence_id)
+    published TEXT
 );
-CREATE INDEX IF NOT EXISTS idx_passage_members_sentence_id ON passage_members(sentence_id);
+CREATE INDEX IF NOT EXISTS idx_passage_members_cluster_id ON passage_members(cluster_id);
 CREATE INDEX IF NOT EXISTS idx_passage_members_article_id ON passage_members(article_id);
+CREATE TABLE IF NOT EXISTS article_bands (
+    band INTEGER NOT NULL,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (band, article_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idx_article_bands_article_id ON article_bands(article_id);
 CREATE TABLE IF NOT EXISTS article_copies (
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     copy_of TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
@@ -170,6 +184,11 @@ FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 FTS_TABLES = {"articles": ["title", "body"], "sentences": ["text", "stemmed"]}
 
 
+# Raised when a change to the schema cannot be made to an existing archive by the
+# `CREATE ... IF NOT EXISTS` statements above; such archives are refused, not half-migrated.
+SCHEMA_VERSION = 2
+
+
 class StoreError(Exception):
     """The database cannot be opened or written."""
 
@@ -181,7 +200,13 @@ def open_database(path: str) -> sqlite_utils.Database:
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")  # with WAL: a killed process loses nothing committed
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version < SCHEMA_VERSION and db["articles"].exists():
+            raise StoreError(f"{path}: built by an earlier version of newsarchive (schema {version}, now "
+                             f"{SCHEMA_VERSION}); ingest into a new database file")
         db.executescript(SCHEMA)
+        if version != SCHEMA_VERSION:  # written once: a write on every open would be a commit readers see
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except sqlite3.DatabaseError as error:
         raise StoreError(f"{path}: not an archive database ({error})") from error
     for table, columns in FTS_TABLES.items():  # replace=True: also rebuilds an index whose triggers a kill cut off
@@ -261,6 +286,8 @@ def _delete_article_rows(conn: sqlite3.Connection, article_id: str) -> None:
     conn.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
     conn.execute("DELETE FROM sentences WHERE article_id = ?", [article_id])
     conn.execute("DELETE FROM furniture WHERE article_id = ?", [article_id])
+    conn.execute("DELETE FROM article_bands WHERE article_id = ?", [article_id])
+    conn.execute("DELETE FROM article_copies WHERE article_id = ? OR copy_of = ?", [article_id, article_id])
 
 
 def _upsert_entity(conn: sqlite3.Connection, entity: Entity) -> int:
@@ -288,22 +315,6 @@ def remove_orphan_entities(db: sqlite_utils.Database) -> int:
                    "AND id NOT IN (SELECT speaker_id FROM quotes WHERE speaker_id IS NOT NULL)")
         db.conn.execute(f"DELETE FROM places WHERE entity_id IN ({orphans})")
         return db.conn.execute(f"DELETE FROM entities WHERE id IN ({orphans})").rowcount
-
-
-def replace_passages(db: sqlite_utils.Database, clusters: list[tuple], members: list[tuple],
-                     copies: list[tuple]) -> None:
-    """Replace the shared-passage clusters, their members and the article copies (from
-    ingest/passages.py) in one transaction."""
-    with db.conn:
-        db.conn.execute("DELETE FROM passage_members")
-        db.conn.execute("DELETE FROM passage_clusters")
-        db.conn.execute("DELETE FROM article_copies")
-        db.conn.executemany("INSERT INTO passage_clusters (id, sentences, articles, outlets, outlet_names, earliest, "
-                            "sample_sentence_id, sample) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", clusters)
-        db.conn.executemany("INSERT INTO passage_members (cluster_id, sentence_id, article_id, outlet, published) "
-                            "VALUES (?, ?, ?, ?, ?)", members)
-        db.conn.executemany("INSERT INTO article_copies (article_id, copy_of, similarity, containment, "
-                            "shared_sentences) VALUES (?, ?, ?, ?, ?)", copies)
 
 
 def counts(db: sqlite_utils.Database) -> dict[str, int]:

@@ -218,7 +218,10 @@ def test_article_without_shared_passages_has_no_marker(http, hostile):
     assert 'class="shared-passage"' not in http.get(f"/article/{hostile.id}").text
 
 
-def test_an_interrupted_update_is_finished_by_the_next_one(tmp_path, monkeypatch):
+@pytest.mark.parametrize("step, bands_kept", [("_index_article", 0), ("_rebuild_clusters", 4)])
+def test_an_interrupted_update_is_finished_by_the_next_one(tmp_path, monkeypatch, step, bands_kept):
+    """Killed while indexing a chunk: the chunk is rolled back. Killed while summarising:
+    the indexed chunk stays, and the summary is still owed."""
     from conftest import article_from_sentences, save
 
     db = open_database(str(tmp_path / "archive.db"))
@@ -228,10 +231,11 @@ def test_an_interrupted_update_is_finished_by_the_next_one(tmp_path, monkeypatch
 
     def crash(*args):
         raise KeyboardInterrupt
-    monkeypatch.setattr(passages, "replace_passages", crash)
+    monkeypatch.setattr(passages, step, crash)
     with pytest.raises(KeyboardInterrupt):
         passages.update_passages(db)
-    assert db.execute("select count(*) from passage_bands").fetchone()[0] == 0 and passages.pending(db)
+    assert db.execute("select count(distinct sentence_id) from passage_bands").fetchone()[0] == bands_kept
+    assert passages.pending(db)
     monkeypatch.undo()
     summary = passages.update_passages(db)
     assert summary.clusters == 1 and not passages.pending(db)
@@ -260,3 +264,69 @@ def test_passage_tables_are_described_sortable_and_exported(http, db_name, archi
     response = http.get(f"/{db_name}/{table}.csv", params={"_stream": "on", "_size": "max"})
     assert response.status_code == 200
     assert len(list(csv.DictReader(io.StringIO(response.text)))) == archive[table].count
+
+
+# Growing clusters ------------------------------------------------------------------------------
+
+
+def test_copies_join_the_cluster_without_adding_bands(tmp_path):
+    """A word-for-word copy is paired with its twin by wording alone; a near-identical one
+    (at REPRESENTED or more) is verified but adds no bands; an edited one adds its own."""
+    from conftest import article_from_sentences, save
+
+    db = open_database(str(tmp_path / "archive.db"))
+    near = WATSON_A.replace("terus", "masih terus")
+    save(db, article_from_sentences("one", "Satu", [WATSON_A, UNRELATED[0]], [], outlet="a.id"))
+    save(db, article_from_sentences("two", "Dua", [WATSON_A.upper(), UNRELATED[1]], [], outlet="b.id"))
+    save(db, article_from_sentences("three", "Tiga", [near], [], outlet="c.id"))
+    save(db, article_from_sentences("four", "Empat", [WATSON_B], [], outlet="d.id"))
+    assert passages.similarity(passages.sentence_shingles(near),
+                               passages.sentence_shingles(WATSON_A)) >= passages.REPRESENTED
+    passages.update_passages(db)
+    banded = {text for (text,) in db.execute(
+        "select distinct s.text from passage_bands b join sentences s on s.id = b.sentence_id")}
+    assert banded == {WATSON_A, UNRELATED[0], UNRELATED[1], WATSON_B}
+    pairs = db.execute("""select sa.article_id, sb.article_id, p.similarity from passage_pairs p
+                          join sentences sa on sa.id = p.sentence_a join sentences sb on sb.id = p.sentence_b
+                          where sb.article_id = 'two'""").fetchall()
+    assert pairs == [("one", "two", 1.0)]
+    (cluster,) = db.execute("select articles, sentences from passage_clusters").fetchall()
+    assert cluster == (4, 4)
+    db.close()
+
+
+def test_a_sentence_that_matches_two_clusters_merges_them(tmp_path):
+    """X = P Q R and Y = Q R T are too different to cluster (Jaccard about 0.5); Z = P Q R T
+    is close to both (about 0.75), so it ties their clusters into one."""
+    from conftest import article_from_sentences, save
+
+    p, q = "Menteri luar negeri kedua negara bertemu di Moskow", "untuk membahas kerja sama energi dan pangan"
+    r, t = "serta latihan militer bersama di perairan Vladivostok", "yang dijadwalkan berlangsung pada bulan depan"
+    x, y, z = f"{p} {q} {r}.", f"{q} {r} {t}.", f"{p} {q} {r} {t}."
+    shingled = {name: passages.sentence_shingles(text) for name, text in {"x": x, "y": y, "z": z}.items()}
+    assert passages.similarity(shingled["x"], shingled["y"]) < passages.THRESHOLD
+    assert min(passages.similarity(shingled["z"], shingled[o]) for o in "xy") >= passages.THRESHOLD
+    db = open_database(str(tmp_path / "archive.db"))
+    save(db, article_from_sentences("one", "Satu", [x], [], outlet="a.id"))
+    save(db, article_from_sentences("two", "Dua", [x.replace("pangan", "air")], [], outlet="b.id"))
+    save(db, article_from_sentences("three", "Tiga", [y], [], outlet="c.id"))
+    save(db, article_from_sentences("four", "Empat", [y.replace("pangan", "air")], [], outlet="d.id"))
+    passages.update_passages(db)
+    assert [row[0] for row in db.execute("select articles from passage_clusters")] == [2, 2]
+    save(db, article_from_sentences("five", "Lima", [z], [], outlet="e.id"))
+    passages.update_passages(db)
+    smallest = db.execute("select min(id) from sentences").fetchone()[0]
+    assert db.execute("select id, articles, sentences from passage_clusters").fetchall() == [(smallest, 5, 5)]
+    assert {row[0] for row in db.execute("select cluster_id from passage_members")} == {smallest}
+    db.close()
+
+
+def test_an_archive_from_before_this_schema_is_refused_by_name(tmp_path):
+    from ingest.store import StoreError
+
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path)
+    old.execute("create table articles (id text primary key)")
+    old.close()
+    with pytest.raises(StoreError, match="old.db: built by an earlier version"):
+        open_database(str(path))
