@@ -34,8 +34,17 @@ def test_every_word_is_quoted_and_matches_as_written_or_by_stem():
         '(text : "pertemuan" OR stemmed : "temu") AND (text : "Putin" OR stemmed : "putin")')
 
 
+def test_double_quotes_make_a_phrase(fts):
+    assert fts_query('"Kim Jong Un" bertemu') == (
+        '(text : "Kim Jong Un" OR stemmed : "kim jong un") AND (text : "bertemu" OR stemmed : "temu")')
+    assert matches(fts, '"Kim Jong Un"') == [1]
+    assert matches(fts, 'Un Kim') == [1]
+    assert matches(fts, '"Un Kim"') == []  # the words, but not in that order
+    assert matches(fts, '"Kim Jong') == [1]  # an unclosed quote is just a character
+
+
 def test_input_without_words_matches_nothing():
-    for q in ["", "   ", '"', "*", "((", None]:
+    for q in ["", "   ", '"', '""', '" "', "*", "((", None]:
         assert fts_query(q) == '""'
 
 

@@ -151,8 +151,8 @@ def test_runaway_sql_is_cut_off_and_the_server_keeps_serving(http, db_name):
 
 def test_metadata_describes_every_table_and_column(metadata, archive):
     tables = metadata["databases"]["archive"]["tables"]
-    schema_tables = [t for t in archive.table_names() + archive.view_names()
-                     if not any(t.startswith(f"{f}_fts") for f in TABLES)]
+    schema_tables = [t for t in archive.table_names() + archive.view_names()  # sqlite_sequence is SQLite's own
+                     if not any(t.startswith(f"{f}_fts") for f in TABLES) and not t.startswith("sqlite_")]
     assert sorted(tables) == sorted(schema_tables)
     for table in schema_tables:
         assert tables[table]["description"]
@@ -370,3 +370,10 @@ def test_hostile_title_is_escaped_on_table_pages(http, db_name, hostile):
     for path in [f"/{db_name}/articles", f"/{db_name}/articles/{hostile.id}", f"/{db_name}/mentions"]:
         page = http.get(path).text
         assert "<script>alert" not in page and "<img src=x" not in page, path
+
+
+def test_settings_stream_whole_tables_and_skip_facet_suggestions(http):
+    """Streamed CSV is never cut off (Datasette's default stops at 100 MB), and table pages
+    do not run a suggestion query per column."""
+    settings = http.get("/-/settings.json").json()
+    assert settings["max_csv_mb"] == 0 and settings["suggest_facets"] is False
