@@ -34,11 +34,13 @@ test: install-test browser
 clean:
 	rm -rf $(VENV) *.egg-info $(DB) $(DB)-wal $(DB)-shm $(DB).lock
 
-# Ingest benchmark (issue 5): not part of `make test`. Writes bench/results.json and docs/benchmarks.md.
-SIZES ?= 1000 10000
+# Benchmark (issue 5): ingest and queries; not part of `make test`. Writes bench/results.json and
+# docs/benchmarks.md. The 100,000-article size takes about an hour on 2 cores: `make bench SIZES=1000` is quick.
+SIZES ?= 1000 10000 100000
+WORKERS ?= 2
 .PHONY: bench
 bench: install
-	$(BIN)/python bench/ingest_bench.py --sizes $(SIZES)
+	$(BIN)/python bench/ingest_bench.py --sizes $(SIZES) --workers $(WORKERS)
 
 # Extraction quality against the hand-labelled set in tests/eval/ (floors: tests/test_evaluation.py).
 eval: install

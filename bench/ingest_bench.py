@@ -2,18 +2,21 @@
 
 For each corpus size (bench/generate.py makes the corpus):
 
-- ours: `python -m ingest ingest CORPUS --db X` in a child process, so that its wall
-  time includes start-up (loading the gazetteer) and its peak RSS is its own (os.wait4);
+- ours: `python -m ingest ingest CORPUS --db X --workers W` in a child process, so that its
+  wall time includes start-up (loading the gazetteer); its peak RSS is the largest sum of
+  resident memory over the process and its workers (sampled from /proc every 0.2 s), and
+  the main process's own peak (os.wait4);
 - re-ingest: the same command again on the unchanged corpus;
 - baseline: the same bodies and sentences (from our read, clean and split stages, not
   timed) written with plain sqlite-utils `insert_all` into two tables with FTS5 kept by
   triggers, and no extraction or stemming. Only the writes are timed;
-- stage shares: the stage functions called directly over a sample of the corpus.
+- stage shares: the stage functions called directly over a sample of the corpus;
+- queries: bench/query_bench.py on the archive just built (a real Datasette process).
 
 Figures are reported as ratios to the baseline measured in the same run, since absolute
 times depend on the machine. Results go to bench/results.json and docs/benchmarks.md.
 
-    python bench/ingest_bench.py [--sizes 1000 10000] [--sample 200]
+    python bench/ingest_bench.py [--sizes 1000 10000 100000] [--workers 2] [--sample 200] [--repeats 20]
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,16 +38,18 @@ sys.path.insert(0, str(ROOT))
 
 import sqlite_utils  # noqa: E402
 
+from bench import query_bench  # noqa: E402
 from bench.generate import generate  # noqa: E402
 from ingest import meta  # noqa: E402
 from ingest.clean import clean  # noqa: E402
 from ingest.entities import Extractor  # noqa: E402
+from ingest.passages import update_passages  # noqa: E402
 from ingest.pipeline import build_article, sentences_of  # noqa: E402
 from ingest.sources import find_files, read_documents  # noqa: E402
 from ingest.stem import stem_text  # noqa: E402
 from ingest.store import FTS_TOKENIZE, open_database, save_article  # noqa: E402
 
-STAGES = ["read", "clean", "split", "describe", "extract", "stem", "write"]
+STAGES = ["read", "clean", "split", "describe", "extract", "stem", "write", "passages"]
 
 
 def machine() -> dict:
@@ -67,22 +73,56 @@ def db_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists())
 
 
-def run_ingest(corpus: Path, db: Path) -> dict:
-    """Run the CLI in a child process; wall seconds and the child's own peak RSS."""
+def tree_rss_bytes(pid: int) -> int:
+    """Resident memory of `pid` and its descendants (the worker processes), from /proc."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        parents[int(entry.name)], rss[int(entry.name)] = int(fields[1]), int(fields[21]) * page
+    family, grew = {pid}, True
+    while grew:
+        found = {child for child, parent in parents.items() if parent in family} - family
+        family |= found
+        grew = bool(found)
+    return sum(rss.get(member, 0) for member in family)
+
+
+def run_ingest(corpus: Path, db: Path, workers: int) -> dict:
+    """Run the CLI in a child process: wall seconds, CPU seconds of the main process, its own
+    peak RSS and the peak RSS of it and its workers together."""
+    command = [sys.executable, "-m", "ingest", "ingest", str(corpus.relative_to(ROOT)), "--db", str(db),
+               "--workers", str(workers)]
     with tempfile.TemporaryFile() as log:
         started = time.perf_counter()
-        child = subprocess.Popen([sys.executable, "-m", "ingest", "ingest", str(corpus.relative_to(ROOT)),
-                                  "--db", str(db)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        child = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        peak, done = [0], threading.Event()
+
+        def sample():
+            while not done.wait(0.2):
+                peak[0] = max(peak[0], tree_rss_bytes(child.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         # wait4 gives this child's own rusage (RUSAGE_CHILDREN would be the max over all children).
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - started
+        done.set()
+        sampler.join()
         child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait
         log.seek(0)
         output = log.read().decode(errors="replace")
     if child.returncode != 0:
         raise SystemExit(f"ingest failed:\n{output}")
     return {"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime,
-            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "output": output.strip()}
+            "peak_rss_mb": round(max(peak[0] / 2**20, usage.ru_maxrss / 1024), 1),
+            "main_peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "output": output.strip()}
 
 
 def prepared(corpus: Path, batch: int = 1000):
@@ -127,7 +167,8 @@ def stage_shares(corpus: Path, sample: int, db_path: Path) -> dict:
     """Seconds per stage over the first `sample` files, each stage function called directly.
 
     Geocoding happens inside extraction (a gazetteer lookup), and FTS inside the write
-    (triggers), so neither can be split out here.
+    (triggers), so neither can be split out here. Shared passages are indexed once for the
+    whole sample, as the ingest does after its articles.
     """
     extractor = Extractor()
     for path in find_files([ROOT / "seeds"]):  # warm up: gazetteer, language and date models load on first use
@@ -152,21 +193,22 @@ def stage_shares(corpus: Path, sample: int, db_path: Path) -> dict:
             article = build_article(document, extractor)  # the Article to write; not timed
             stems = timed("stem", lambda: [stem_text(s.text) for s in article.sentences])
             timed("write", save_article, db, article, stems, "bench")
+    timed("passages", update_passages, db)
     db.close()
     total = sum(spent.values())
     return {"sample": sample, "seconds": {k: round(v, 3) for k, v in spent.items()},
             "share": {k: round(v / total, 3) for k, v in spent.items()}}
 
 
-def bench_size(n: int, work: Path, sample: int) -> dict:
+def bench_size(n: int, work: Path, sample: int, workers: int, repeats: int) -> dict:
     corpus = ROOT / "bench" / "corpus" / str(n)
     started = time.perf_counter()
     generate(n, corpus)
     generated = time.perf_counter() - started
     raw_bytes = sum(p.stat().st_size for p in corpus.glob("*.txt"))
     db = work / f"ours-{n}.db"
-    first = run_ingest(corpus, db)
-    again = run_ingest(corpus, db)
+    first = run_ingest(corpus, db, workers)
+    again = run_ingest(corpus, db, workers)
     tables = sqlite_utils.Database(db)
     sentences, mentions = tables["sentences"].count, tables["mentions"].count
     articles = tables["articles"].count
@@ -174,13 +216,15 @@ def bench_size(n: int, work: Path, sample: int) -> dict:
     size = db_bytes(db)
     baseline = run_baseline(prepared(corpus), work / f"baseline-{n}.db")
     shares = stage_shares(corpus, min(sample, n), work / f"stages-{n}.db")
+    queries = query_bench.measure_queries(db, repeats)
     ours = first["seconds"]
     return {
         "articles": articles, "generate_seconds": round(generated, 2), "raw_text_bytes": raw_bytes,
-        "ours": {"seconds": round(ours, 2), "cpu_seconds": round(first["cpu_seconds"], 2),
+        "ours": {"workers": workers, "seconds": round(ours, 2), "cpu_seconds": round(first["cpu_seconds"], 2),
                  "articles_per_s": round(articles / ours, 1),
                  "sentences_per_s": round(sentences / ours, 1), "mentions_per_s": round(mentions / ours, 1),
                  "sentences": sentences, "mentions": mentions, "peak_rss_mb": first["peak_rss_mb"],
+                 "main_peak_rss_mb": first["main_peak_rss_mb"],
                  "db_bytes": size, "db_bytes_per_article": round(size / articles),
                  "db_to_raw": round(size / raw_bytes, 2)},
         "reingest": {"seconds": round(again["seconds"], 2), "peak_rss_mb": again["peak_rss_mb"],
@@ -193,6 +237,7 @@ def bench_size(n: int, work: Path, sample: int) -> dict:
         "cpu_ratio_to_baseline": round(first["cpu_seconds"] / baseline["cpu_seconds"], 1),
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "stages": shares,
+        "queries": queries,
     }
 
 
@@ -211,33 +256,40 @@ def markdown(results: dict) -> str:
         "**Baseline**: the same bodies and sentences written with plain sqlite-utils `insert_all`",
         "(batched) into two tables with FTS5 kept by triggers; no extraction, stemming or",
         "per-article transactions. Only its writes are timed. *× baseline* is our ingest time",
-        "(a fresh process, start-up included) over the baseline's: the price of the pipeline.",
-        "*CPU × baseline* is the same in CPU seconds, which other load on the machine does not",
-        "inflate; *load* is the 1-minute load average when the size finished.",
+        "(a fresh process with `--workers` worker processes, start-up included) over the",
+        "baseline's: the price of the pipeline. *CPU × baseline* compares the CPU seconds of our",
+        "main process alone (its workers' are not counted) with the baseline's; *load* is the",
+        "1-minute load average when the size finished. *Peak RSS* is the main process and its",
+        "workers together.",
         "",
         "## Ingest",
         "",
-        "| articles | ours s | baseline s | × baseline | CPU × baseline | load | articles/s | sentences/s "
+        "| articles | workers | ours s | baseline s | × baseline | CPU × baseline | load | articles/s | sentences/s "
         "| mentions/s | peak RSS MB | DB bytes/article | DB / raw text | baseline DB / raw "
         "| re-ingest s | re-ingest speedup |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n, r in results["sizes"].items():
         o, b, again = r["ours"], r["baseline"], r["reingest"]
-        lines.append(f"| {r['articles']:,} | {o['seconds']} | {b['seconds']} | {r['ratio_to_baseline']} "
+        lines.append(f"| {r['articles']:,} | {o['workers']} | {o['seconds']} | {b['seconds']} | {r['ratio_to_baseline']} "
                      f"| {r['cpu_ratio_to_baseline']} | {r['load_average'][0]} "
                      f"| {o['articles_per_s']} | {o['sentences_per_s']} | {o['mentions_per_s']} | {o['peak_rss_mb']} "
                      f"| {o['db_bytes_per_article']:,} | {o['db_to_raw']} | {b['db_to_raw']} | {again['seconds']} "
                      f"| {again['speedup']}× |")
     lines += ["", "## Where the time goes", "",
               "Stage functions called directly over the first articles of each corpus (one process,",
-              "gazetteer already loaded). Geocoding is inside *extract*, FTS inside *write*.", "",
+              "gazetteer already loaded). Geocoding is inside *extract*, FTS inside *write*; *passages*",
+              "is the shared-passage index over the sample (ingest/passages.py).", "",
               "| articles | sample | " + " | ".join(STAGES) + " |",
               "|---:|---:|" + "---:|" * len(STAGES)]
     for n, r in results["sizes"].items():
         s = r["stages"]
         lines.append(f"| {r['articles']:,} | {s['sample']} | "
                      + " | ".join(f"{s['share'][k]:.0%}" for k in STAGES) + " |")
+    for n, r in results["sizes"].items():
+        lines += ["", f"## Queries on {r['articles']:,} articles", "",
+                  "`bench/query_bench.py`: the archive just built, served by `newsarchive serve`; each page",
+                  "beside the same SQL in sqlite3.", ""] + query_bench.markdown(r["queries"])
     lines += ["", "## Against the targets of issue 5", ""] + results.get("notes", []) + [""]
     return "\n".join(lines)
 
@@ -245,23 +297,38 @@ def markdown(results: dict) -> str:
 def notes(results: dict) -> list[str]:
     """Each target, met or by how much it falls short, for the largest size run."""
     n, r = max(results["sizes"].items(), key=lambda item: item[1]["articles"])
-    o = r["ours"]
+    o, q = r["ours"], r["queries"]["cases"]
+    searches = {name: case for name, case in q.items() if name.startswith("search")}
+    worst = max(searches.values(), key=lambda case: case["http_ms"]["p95"])["http_ms"]["p95"]
+    overhead = max(case["json_ratio_p50"] for case in searches.values())
+    flat = [size["ours"]["peak_rss_mb"] for size in results["sizes"].values()]
+
+    def verdict(met: bool, short: str) -> str:
+        return "met" if met else short
+
     return [
-        f"Figures for the largest size run ({r['articles']:,} articles), one worker (no `--workers` yet).",
+        f"Figures for the largest size run ({r['articles']:,} articles), `--workers {o['workers']}`.",
         "",
         f"- Ingest at least 330 articles/s: {o['articles_per_s']} articles/s "
-        f"({'met' if o['articles_per_s'] >= 330 else format(330 / o['articles_per_s'], '.1f') + '× short'}).",
-        f"- Peak RSS under 1 GB: {o['peak_rss_mb']} MB ({'met' if o['peak_rss_mb'] < 1024 else 'not met'}).",
+        f"({verdict(o['articles_per_s'] >= 330, format(330 / o['articles_per_s'], '.1f') + '× short')}).",
+        f"- Peak RSS under 1 GB and flat as N grows: {' → '.join(f'{mb:.0f}' for mb in flat)} MB "
+        f"({verdict(max(flat) < 1024, 'not met')}).",
         f"- Re-ingest at least 20× faster: {r['reingest']['speedup']}× "
-        f"({'met' if r['reingest']['speedup'] >= 20 else 'not met'}; start-up is included).",
-        f"- Database under 4× the raw text: {o['db_to_raw']}× ({'met' if o['db_to_raw'] < 4 else 'not met'}).",
-        "- Not measured yet: 100k articles, `--workers 2`, query latency through Datasette.",
+        f"({verdict(r['reingest']['speedup'] >= 20, 'not met')}; start-up is included).",
+        f"- `search` p95 under 100 ms over HTTP: worst case {worst:.1f} ms "
+        f"({verdict(worst < 100, format(worst / 100, '.1f') + '× over')}).",
+        f"- Datasette's overhead under 3× the raw query (search, JSON p50): at most {overhead}× "
+        f"({verdict(overhead < 3, 'not met')}).",
+        f"- Database under 4× the raw text: {o['db_to_raw']}× ({verdict(o['db_to_raw'] < 4, 'not met')}; "
+        f"the baseline's own is {r['baseline']['db_to_raw']}×).",
     ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--workers", type=int, default=2, help="`ingest --workers` for our ingest")
+    parser.add_argument("--repeats", type=int, default=20, help="timed requests per query case")
     parser.add_argument("--sample", type=int, default=200, help="articles for the stage shares")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     parser.add_argument("--doc", type=Path, default=ROOT / "docs" / "benchmarks.md")
@@ -270,7 +337,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="newsarchive-bench-") as work:
         for n in args.sizes:
             started = time.perf_counter()
-            results["sizes"][str(n)] = r = bench_size(n, Path(work), args.sample)
+            results["sizes"][str(n)] = r = bench_size(n, Path(work), args.sample, args.workers, args.repeats)
             r["total_seconds"] = round(time.perf_counter() - started, 1)
             print(f"{n}: ours {r['ours']['seconds']} s, {r['ratio_to_baseline']}× baseline, "
                   f"re-ingest {r['reingest']['speedup']}× faster (size took {r['total_seconds']} s)", flush=True)

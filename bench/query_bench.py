@@ -1,0 +1,396 @@
+"""Query benchmark: pages of a real Datasette process against the same SQL run in sqlite3.
+
+The server is started as `newsarchive serve` starts it (`python -m ingest serve --db DB`,
+immutable, metadata.yml, plugins/, the settings in ingest/serve.py) on a free loopback port,
+and asked one request at a time over one keep-alive connection. Cases:
+
+- the `search` canned query for a common word, a rare name, a "phrase" and a stemmed form;
+- the `places_map` canned query without and with `q`;
+- table pages with the facets metadata.yml configures (`articles`: outlet, language,
+  published; `mentions`: entity_id, the largest table), as served (without suggested
+  facets: `serve` turns them off, they cost one query per column);
+- a CSV stream of every sentence (`sentences.csv?_stream=on&_size=max`), in MB/s.
+
+Each page is timed as HTML (what a reader opens) and as JSON (what a script or the map
+fetches). Beside it, the SQL behind it runs directly in Python's sqlite3 on the same file
+(read-only and immutable as Datasette opens it, with the plugins' SQL functions `fts_query`
+and `mark_words` registered, all rows fetched): for canned queries their SQL from metadata.yml with the same parameters; for a
+table page the page query Datasette reports, `count(*)` and one group-by per configured facet
+(written as Datasette's facets.py writes it). Not on the raw side: Datasette's suggested
+facets, label look-ups, templates, JSON and HTTP. *× raw* is the HTTP time over the sqlite3
+time; absolute times depend on the machine, ratios much less.
+
+Every case is checked before it is timed: HTTP 200, and the JSON's rows (and, for tables, the
+row count and facet counts) equal to what sqlite3 returns; a mismatch stops the run, since a
+benchmark of an error page is worse than none. The CSV is checked byte for byte (SHA-256);
+one that Datasette cuts off at `max_csv_mb` (100 MiB by default, about a 9,000-article
+archive's sentences) is reported as an error instead of figures, and the exit status is 1.
+
+Percentiles: `statistics.quantiles(n=100, method="inclusive")` (linear interpolation between
+the closest ranks); with 20 repeats p99 is close to the slowest request. One untimed request
+warms each case. MB = 1,000,000 bytes.
+
+    python bench/query_bench.py DB [--repeats 20] [--csv-repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import http.client
+import importlib.util
+import json
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import yaml  # noqa: E402
+from datasette.utils import tilde_encode  # noqa: E402
+
+# The fixed queries. Words as the bench corpus (bench/generate.py, recombined seed sentences)
+# and seeds/ use them: "Korea" is in about half of all sentences, "Vostochny" (the cosmodrome)
+# in a handful. The quotes make "Kim Jong Un" a phrase (plugins/search_query.py).
+SEARCHES = {"common word": "Korea", "rare name": "Vostochny", "phrase": '"Kim Jong Un"',
+            "stemmed form": "pertemuan"}  # pertemuan -> stem temu, so bertemu matches too
+MAP_QUERY = "Kim Jong Un"
+TABLES = ["articles", "mentions"]  # faceted as metadata.yml says
+CSV_TABLE = "sentences"
+# facets.py's ColumnFacet query, so the raw side does the work the facets do.
+FACET_SQL = ("select {col} as value, count(*) as count from ({sql}) where {col} is not null "
+             "group by {col} order by count desc, value limit {limit}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """`python -m ingest serve --db DB` on a free loopback port, answering when `start` returns."""
+
+    def __init__(self, db: Path, log: Path):
+        self.db, self.log, self.port, self.process = db, log, free_port(), None
+
+    def start(self, timeout: float = 120) -> None:
+        with self.log.open("w") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "ingest", "serve", "--db", str(self.db), "--port", str(self.port)],
+                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}:\n{self.log.read_text()}")
+            try:
+                if self.get("/-/versions.json")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"server did not answer within {timeout:.0f} s:\n{self.log.read_text()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        """One request on a fresh connection (for checks, not timed)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
+
+
+def percentiles(seconds: list[float]) -> dict:
+    """p50, p95 and p99 in milliseconds, not rounded."""
+    cuts = statistics.quantiles([s * 1000 for s in seconds], n=100, method="inclusive")
+    return {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98]}
+
+
+def time_http(connection: http.client.HTTPConnection, path: str, repeats: int) -> list[float]:
+    """Seconds for each of `repeats` sequential GETs of `path` (after one untimed), body read."""
+    times = []
+    for i in range(repeats + 1):
+        started = time.perf_counter()
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        elapsed = time.perf_counter() - started
+        if response.status != 200:
+            raise RuntimeError(f"GET {path} answered {response.status}")
+        if i:
+            times.append(elapsed)
+    return times
+
+
+def time_sqlite(run, repeats: int) -> list[float]:
+    """Seconds for each of `repeats` calls of `run()` (after one untimed)."""
+    times = []
+    for i in range(repeats + 1):
+        started = time.perf_counter()
+        run()
+        if i:
+            times.append(time.perf_counter() - started)
+    return times
+
+
+def load_plugin(name: str):
+    spec = importlib.util.spec_from_file_location(f"query_bench_{name}", ROOT / "plugins" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def connect_raw(db: Path) -> sqlite3.Connection:
+    """Read-only sqlite3 connection with the SQL functions the canned queries use. Immutable,
+    as Datasette opens the file (`serve` has checkpointed any WAL before it started)."""
+    connection = sqlite3.connect(f"file:{db}?mode=ro&immutable=1", uri=True)
+    for plugin in ("search_query", "highlight"):
+        load_plugin(plugin).prepare_connection(connection)
+    return connection
+
+
+def canned_case(server, connection, raw, database, queries, name, params, max_rows, repeats) -> dict:
+    sql = queries[name]["sql"]
+    expected = raw.execute(sql, params).fetchall()
+    status, body = server.get(f"/{database}/{name}.json?{urlencode(params)}")
+    if status != 200:
+        raise RuntimeError(f"{name} {params}: HTTP {status}: {body[:500]!r}")
+    page = json.loads(body)
+    if len(page["rows"]) != min(len(expected), max_rows):
+        raise RuntimeError(f"{name} {params}: Datasette returned {len(page['rows'])} rows, sqlite3 {len(expected)}")
+    html = time_http(connection, f"/{database}/{name}?{urlencode(params)}", repeats)
+    as_json = time_http(connection, f"/{database}/{name}.json?{urlencode(params)}", repeats)
+    direct = time_sqlite(lambda: raw.execute(sql, params).fetchall(), repeats)
+    shown = {"rows": len(page["rows"])} | ({"total": len(expected), "truncated": True} if page["truncated"] else {})
+    return summary(html, as_json, direct, **shown, url=f"/{database}/{name}?{urlencode(params)}")
+
+
+def table_case(server, connection, raw, database, table, facets, page_size, facet_size, repeats) -> dict:
+    """A table page with its configured facets."""
+    html_path = f"/{database}/{tilde_encode(table)}"
+    json_path = f"/{database}/{tilde_encode(table)}.json"
+    status, body = server.get(json_path)
+    if status != 200:
+        raise RuntimeError(f"{table} table: HTTP {status}: {body[:500]!r}")
+    page = json.loads(body)
+    sql, params = page["query"]["sql"], page["query"]["params"]  # the page query Datasette ran
+    source = f"select * from [{table}]"
+    statements = [(sql, params), (f"select count(*) from [{table}]", {})] + [
+        (FACET_SQL.format(col=f"[{facet}]", sql=source, limit=facet_size + 1), {}) for facet in facets]
+
+    def run():
+        return [raw.execute(statement, values).fetchall() for statement, values in statements]
+
+    rows, count, *grouped = run()
+    shown, total = len(page["rows"]), count[0][0]
+    if shown != min(len(rows), page_size) or page["filtered_table_rows_count"] != total:
+        raise RuntimeError(f"{table} table: Datasette shows {shown} of {page['filtered_table_rows_count']} rows, "
+                           f"sqlite3 {min(len(rows), page_size)} of {total}")
+    timed_out = [facet for facet in facets if facet not in page["facet_results"]]
+    for facet, results in zip(facets, grouped):
+        counted = page["facet_results"].get(facet)
+        expected = [tuple(row) for row in results[:facet_size]]
+        if counted and [(r["value"], r["count"]) for r in counted["results"]] != expected:
+            raise RuntimeError(f"{table} table: facet {facet} differs from sqlite3")
+    html = time_http(connection, html_path, repeats)
+    as_json = time_http(connection, json_path, repeats)
+    direct = time_sqlite(run, repeats)
+    return summary(html, as_json, direct, rows=shown, total=total, facets=facets,
+                   facets_timed_out=timed_out, suggested_facets=len(page["suggested_facets"]), url=html_path)
+
+
+def summary(html, as_json, direct, **extra) -> dict:
+    http_ms, json_ms, sqlite_ms = percentiles(html), percentiles(as_json), percentiles(direct)
+    ratios = {"ratio_p50": http_ms["p50"] / sqlite_ms["p50"], "ratio_p95": http_ms["p95"] / sqlite_ms["p95"],
+              "json_ratio_p50": json_ms["p50"] / sqlite_ms["p50"]}
+    return {**extra, **{name: {k: round(v, 3) for k, v in ms.items()} for name, ms in
+                        (("http_ms", http_ms), ("json_ms", json_ms), ("sqlite_ms", sqlite_ms))},
+            **{name: round(value, 1) for name, value in ratios.items()}}
+
+
+class Sink:
+    """A file that keeps only the number of bytes written, and with `check` their hash and last bytes."""
+
+    def __init__(self, check: bool = False):
+        self.bytes, self.hash, self.tail = 0, hashlib.sha256() if check else None, b""
+
+    def write(self, data: str | bytes) -> None:
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        self.bytes += len(data)
+        if self.hash:
+            self.hash.update(data)
+            self.tail = (self.tail + data)[-200:]
+
+
+def csv_case(server, raw, database, table, repeats, max_csv_mb) -> dict:
+    """Seconds to stream the whole table as CSV over HTTP, and to write it with the csv module.
+
+    Datasette ends a CSV longer than `max_csv_mb` MiB with "CSV contains more than N bytes"
+    (still HTTP 200); that is reported as the case's "error", without figures."""
+    columns = [row[1] for row in raw.execute(f"pragma table_info([{table}])")]
+    path = f"/{database}/{tilde_encode(table)}.csv?_stream=on&_size=max"
+    rows = raw.execute(f"select count(*) from [{table}]").fetchone()[0]
+
+    def over_http(check: bool = False) -> Sink:
+        sink = Sink(check)
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            if response.status != 200:
+                raise RuntimeError(f"GET {path} answered {response.status}")
+            while chunk := response.read(1 << 16):
+                sink.write(chunk)
+        finally:
+            connection.close()
+        return sink
+
+    def direct(check: bool = False) -> Sink:
+        sink = Sink(check)
+        writer = csv.writer(sink)  # default dialect: "\r\n" line ends, minimal quoting, as Datasette's
+        writer.writerow(columns)
+        cursor = raw.execute(f"select {', '.join(f'[{c}]' for c in columns)} from [{table}] order by rowid")
+        while batch := cursor.fetchmany(2000):
+            writer.writerows(batch)
+        return sink
+
+    served, written = over_http(check=True), direct(check=True)  # untimed: warm-up and byte-for-byte check
+    if (served.bytes, served.hash.digest()) != (written.bytes, written.hash.digest()):
+        if b"CSV contains more than" not in served.tail:
+            raise RuntimeError(f"{path}: {served.bytes} bytes, not the {written.bytes} bytes sqlite3 + csv write")
+        return {"table": table, "url": path, "rows": rows, "bytes": written.bytes, "bytes_served": served.bytes,
+                "error": f"Datasette stops the stream at max_csv_mb = {max_csv_mb} MiB "
+                         f"({served.bytes:,} of {written.bytes:,} bytes); not measured"}
+    http_s = [timed(over_http) for _ in range(repeats)]
+    sqlite_s = [timed(direct) for _ in range(repeats)]
+    http_mb_s = served.bytes / 1e6 / statistics.median(http_s)
+    sqlite_mb_s = written.bytes / 1e6 / statistics.median(sqlite_s)
+    return {"table": table, "url": path, "rows": rows, "bytes": served.bytes, "repeats": repeats,
+            "http_s": round(statistics.median(http_s), 3), "sqlite_s": round(statistics.median(sqlite_s), 3),
+            "http_mb_s": round(http_mb_s, 1), "sqlite_mb_s": round(sqlite_mb_s, 1),
+            "ratio": round(sqlite_mb_s / http_mb_s, 1)}
+
+
+def timed(run) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+def measure_queries(db_path: Path, repeats: int = 20, csv_repeats: int = 3) -> dict:
+    """Serve `db_path` as `newsarchive serve` does and time every case against sqlite3.
+
+    Returns {"cases": {name: {"url", "rows", "http_ms", "json_ms", "sqlite_ms" (each
+    {"p50", "p95", "p99"} in ms; http_ms is the HTML page), "ratio_p50", "ratio_p95",
+    "json_ratio_p50", ...}}, "csv": {"rows", "bytes", "http_mb_s", "sqlite_mb_s", "ratio", ...},
+    "server": {"datasette", "settings"}, "articles", "sentences", "repeats"}; JSON-serialisable.
+    The CSV is streamed once untimed and `csv_repeats` times timed (the median is reported).
+    """
+    if repeats < 2:
+        raise ValueError("repeats must be at least 2 for percentiles")
+    db_path = Path(db_path).resolve()
+    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+    described = metadata["databases"]["archive"]  # plugins/database_alias.py applies it to any file
+    with tempfile.TemporaryDirectory(prefix="newsarchive-query-bench-") as work:
+        server = Server(db_path, Path(work) / "datasette.log")
+        raw = connection = None
+        try:
+            server.start()
+            names = [d["name"] for d in json.loads(server.get("/-/databases.json")[1]) if d["name"] != "_internal"]
+            database = tilde_encode(names[0])
+            settings = json.loads(server.get("/-/settings.json")[1])
+            versions = json.loads(server.get("/-/versions.json")[1])
+            raw = connect_raw(db_path)
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
+            max_rows, queries = settings["max_returned_rows"], described["queries"]
+            cases = {}
+            for label, q in SEARCHES.items():
+                cases[f"search: {label}"] = canned_case(server, connection, raw, database, queries, "search",
+                                                        {"q": q}, max_rows, repeats)
+            for label, q in (("places_map", ""), ("places_map with q", MAP_QUERY)):
+                cases[label] = canned_case(server, connection, raw, database, queries, "places_map",
+                                           {"q": q}, max_rows, repeats)
+            page_size, facet_size = settings["default_page_size"], min(settings["default_facet_size"], max_rows)
+            for table in TABLES:
+                facets = described["tables"].get(table, {}).get("facets", [])
+                cases[f"{table} table, faceted"] = table_case(server, connection, raw, database, table, facets,
+                                                              page_size, facet_size, repeats)
+            streamed = csv_case(server, raw, database, CSV_TABLE, csv_repeats, settings["max_csv_mb"])
+            articles, sentences = (raw.execute(f"select count(*) from {t}").fetchone()[0]
+                                   for t in ("articles", "sentences"))
+        finally:
+            if connection:
+                connection.close()
+            if raw:
+                raw.close()
+            server.stop()
+    return {"articles": articles, "sentences": sentences, "repeats": repeats, "cases": cases, "csv": streamed,
+            "server": {"datasette": versions["datasette"]["version"], "sqlite": versions["sqlite"]["version"],
+                       "settings": settings}}
+
+
+def markdown(results: dict) -> list[str]:
+    """Lines of a markdown section for docs/benchmarks.md: the cases table and the CSV line."""
+    def triple(ms):
+        return " / ".join(f"{ms[p]:.1f}" if ms[p] >= 1 else f"{ms[p]:.2f}" for p in ("p50", "p95", "p99"))
+
+    lines = [f"{results['articles']:,} articles, {results['sentences']:,} sentences; {results['repeats']} "
+             f"sequential requests per case on loopback, Datasette {results['server']['datasette']}, "
+             f"SQLite {results['server']['sqlite']}. *× raw* is HTTP over sqlite3, at p50 and p95.",
+             "",
+             "| case | rows | HTML p50 / p95 / p99 ms | JSON p50 / p95 / p99 ms | sqlite3 p50 / p95 / p99 ms "
+             "| × raw (HTML) | × raw (JSON p50) |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, case in results["cases"].items():
+        rows = f"{case['rows']:,}" + (f" of {case['total']:,}" if "total" in case else "")
+        if case.get("truncated"):
+            rows += " (truncated)"
+        note = f" (facets timed out: {', '.join(case['facets_timed_out'])})" if case.get("facets_timed_out") else ""
+        lines.append(f"| {name}{note} | {rows} | {triple(case['http_ms'])} | {triple(case['json_ms'])} "
+                     f"| {triple(case['sqlite_ms'])} | {case['ratio_p50']} / {case['ratio_p95']} "
+                     f"| {case['json_ratio_p50']} |")
+    c = results["csv"]
+    figures = (f"**{c['error']}**" if "error" in c else
+               f"Datasette {c['http_mb_s']} MB/s, sqlite3 + csv module {c['sqlite_mb_s']} MB/s "
+               f"({c['ratio']}× raw; median of {c['repeats']})")
+    lines += ["", f"CSV of all {c['rows']:,} {c['table']} ({c['bytes'] / 1e6:,.1f} MB, `{c['url']}`): {figures}."]
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("db", type=Path, help="archive database (e.g. built from bench/corpus/N)")
+    parser.add_argument("--repeats", type=int, default=20, help="timed requests per case (at least 2)")
+    parser.add_argument("--csv-repeats", type=int, default=3, help="timed CSV streams")
+    args = parser.parse_args()
+    if not args.db.is_file():
+        parser.error(f"{args.db}: no such file")
+    if args.repeats < 2 or args.csv_repeats < 1:
+        parser.error("--repeats must be at least 2 and --csv-repeats at least 1")
+    results = measure_queries(args.db, args.repeats, args.csv_repeats)
+    print(json.dumps(results, indent=2))
+    print("\n".join(markdown(results)))
+    return 1 if "error" in results["csv"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
