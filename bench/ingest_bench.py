@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import platform
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -92,6 +93,18 @@ def tree_rss_bytes(pid: int) -> int:
         family |= found
         grew = bool(found)
     return sum(rss.get(member, 0) for member in family)
+
+
+def bytes_by_table(db: Path) -> dict[str, int]:
+    """Bytes of each table with its indexes (FTS tables with their shadow tables), largest first."""
+    with sqlite3.connect(db) as connection:
+        owner = dict(connection.execute("select name, tbl_name from sqlite_master"))
+        sizes: dict[str, int] = {}
+        for name, size in connection.execute("select name, sum(pgsize) from dbstat group by name"):
+            table = owner.get(name, name)
+            table = next((fts for fts in ("articles_fts", "sentences_fts") if table.startswith(fts)), table)
+            sizes[table] = sizes.get(table, 0) + size
+    return dict(sorted(sizes.items(), key=lambda item: -item[1]))
 
 
 def run_ingest(corpus: Path, db: Path, workers: int) -> dict:
@@ -214,6 +227,7 @@ def bench_size(n: int, work: Path, sample: int, workers: int, repeats: int) -> d
     articles = tables["articles"].count
     tables.close()
     size = db_bytes(db)
+    by_table = bytes_by_table(db)
     baseline = run_baseline(prepared(corpus), work / f"baseline-{n}.db")
     shares = stage_shares(corpus, min(sample, n), work / f"stages-{n}.db")
     queries = query_bench.measure_queries(db, repeats)
@@ -226,7 +240,8 @@ def bench_size(n: int, work: Path, sample: int, workers: int, repeats: int) -> d
                  "sentences": sentences, "mentions": mentions, "peak_rss_mb": first["peak_rss_mb"],
                  "main_peak_rss_mb": first["main_peak_rss_mb"],
                  "db_bytes": size, "db_bytes_per_article": round(size / articles),
-                 "db_to_raw": round(size / raw_bytes, 2)},
+                 "db_to_raw": round(size / raw_bytes, 2),
+                 "db_to_raw_by_table": {table: round(b / raw_bytes, 2) for table, b in by_table.items()}},
         "reingest": {"seconds": round(again["seconds"], 2), "peak_rss_mb": again["peak_rss_mb"],
                      "speedup": round(ours / again["seconds"], 1)},
         "baseline": {"seconds": round(baseline["seconds"], 2), "cpu_seconds": round(baseline["cpu_seconds"], 2),
@@ -276,6 +291,12 @@ def markdown(results: dict) -> str:
                      f"| {o['articles_per_s']} | {o['sentences_per_s']} | {o['mentions_per_s']} | {o['peak_rss_mb']} "
                      f"| {o['db_bytes_per_article']:,} | {o['db_to_raw']} | {b['db_to_raw']} | {again['seconds']} "
                      f"| {again['speedup']}× |")
+    lines += ["", "## Where the bytes go", "",
+              "Each table with its indexes (FTS with its shadow tables), as a multiple of the raw text",
+              "(the corpus files' bytes); tables under 0.05× are left out.", ""]
+    for n, r in results["sizes"].items():
+        shares = ", ".join(f"{table} {x}" for table, x in r["ours"]["db_to_raw_by_table"].items() if x >= 0.05)
+        lines.append(f"- {r['articles']:,} articles ({r['ours']['db_to_raw']}× in all): {shares}")
     lines += ["", "## Where the time goes", "",
               "Stage functions called directly over the first articles of each corpus (one process,",
               "gazetteer already loaded). Geocoding is inside *extract*, FTS inside *write*; *passages*",
