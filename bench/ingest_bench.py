@@ -43,14 +43,17 @@ from bench import query_bench  # noqa: E402
 from bench.generate import generate  # noqa: E402
 from ingest import meta  # noqa: E402
 from ingest.clean import clean  # noqa: E402
+from ingest.dates import find_dates  # noqa: E402
 from ingest.entities import Extractor  # noqa: E402
 from ingest.passages import update_passages  # noqa: E402
 from ingest.pipeline import build_article, sentences_of  # noqa: E402
+from ingest.quotes import find_quotes  # noqa: E402
 from ingest.sources import find_files, read_documents  # noqa: E402
 from ingest.stem import stem_text  # noqa: E402
 from ingest.store import FTS_TOKENIZE, open_database, save_article  # noqa: E402
 
-STAGES = ["read", "clean", "split", "describe", "extract", "stem", "write", "passages"]
+STAGES = ["read", "clean", "split", "describe", "extract", "gazetteer", "quotes", "dates", "stem", "write", "fts",
+          "passages"]
 
 
 def machine() -> dict:
@@ -176,18 +179,25 @@ def run_baseline(batches, db_path: Path) -> dict:
     return {"seconds": seconds, "cpu_seconds": cpu, "db_bytes": db_bytes(db_path)}
 
 
-def stage_shares(corpus: Path, sample: int, db_path: Path) -> dict:
-    """Seconds per stage over the first `sample` files, each stage function called directly.
+def stage_shares(corpus: Path, sample: int, work: Path) -> dict:
+    """Seconds per stage over the first `sample` files, each stage function called directly,
+    as `build_article` and the ingest call them.
 
-    Geocoding happens inside extraction (a gazetteer lookup), and FTS inside the write
-    (triggers), so neither can be split out here. Shared passages are indexed once for the
-    whole sample, as the ingest does after its articles.
+    *gazetteer* is the time inside `Gazetteer.lookup` (names, and the places' coordinates:
+    the geocoding), taken out of *extract*. *fts* is the time the same writes take with the
+    FTS triggers minus without them (a second database without triggers), taken out of
+    *write*. Shared passages are indexed once for the whole sample, as the ingest does after
+    its articles.
     """
     extractor = Extractor()
     for path in find_files([ROOT / "seeds"]):  # warm up: gazetteer, language and date models load on first use
         for document in read_documents(path):
             build_article(document, extractor)
-    db = open_database(str(db_path))
+    work.mkdir(exist_ok=True)
+    db, plain = open_database(str(work / "stages.db")), open_database(str(work / "stages-no-fts.db"))
+    for (name,) in plain.execute("select name from sqlite_master where type = 'trigger' and sql like '%\\_fts%' escape '\\'"
+                                 ).fetchall():
+        plain.execute(f"drop trigger [{name}]")
     spent = dict.fromkeys(STAGES, 0.0)
 
     def timed(stage, function, *args):
@@ -196,18 +206,28 @@ def stage_shares(corpus: Path, sample: int, db_path: Path) -> dict:
         spent[stage] += time.perf_counter() - started
         return result
 
+    lookup = extractor.gazetteer.lookup
+    extractor.gazetteer.lookup = lambda *args: timed("gazetteer", lookup, *args)
     for path in find_files([corpus])[:sample]:
         for document in timed("read", read_documents, path):
             page = timed("clean", clean, document.text, document.title)
             sentences = timed("split", sentences_of, page)
-            timed("describe", lambda: (meta.title_of(page, sentences[0].text), meta.outlet_name(page, None),
-                                       meta.published_date(page, None), meta.language_of(page.body, None)))
-            timed("extract", extractor.extract, sentences)
+            published = timed("describe", lambda: (meta.title_of(page, sentences[0].text),
+                                                   meta.outlet_name(page, None), meta.language_of(page.body, None),
+                                                   meta.published_date(page, None))[-1])
+            mentions = timed("extract", extractor.extract, sentences)
+            timed("quotes", find_quotes, sentences, mentions)
+            timed("dates", find_dates, sentences, published)
             article = build_article(document, extractor)  # the Article to write; not timed
             stems = timed("stem", lambda: [stem_text(s.text) for s in article.sentences])
-            timed("write", save_article, db, article, stems, "bench")
+            timed("write", save_article, plain, article, stems, "bench")
+            timed("fts", save_article, db, article, stems, "bench")
+    extractor.gazetteer.lookup = lookup
+    spent["extract"] -= spent["gazetteer"]
+    spent["fts"] -= spent["write"]
     timed("passages", update_passages, db)
     db.close()
+    plain.close()
     total = sum(spent.values())
     return {"sample": sample, "seconds": {k: round(v, 3) for k, v in spent.items()},
             "share": {k: round(v / total, 3) for k, v in spent.items()}}
@@ -229,7 +249,7 @@ def bench_size(n: int, work: Path, sample: int, workers: int, repeats: int) -> d
     size = db_bytes(db)
     by_table = bytes_by_table(db)
     baseline = run_baseline(prepared(corpus), work / f"baseline-{n}.db")
-    shares = stage_shares(corpus, min(sample, n), work / f"stages-{n}.db")
+    shares = stage_shares(corpus, min(sample, n), work / f"stages-{n}")
     queries = query_bench.measure_queries(db, repeats)
     ours = first["seconds"]
     return {
@@ -299,8 +319,9 @@ def markdown(results: dict) -> str:
         lines.append(f"- {r['articles']:,} articles ({r['ours']['db_to_raw']}× in all): {shares}")
     lines += ["", "## Where the time goes", "",
               "Stage functions called directly over the first articles of each corpus (one process,",
-              "gazetteer already loaded). Geocoding is inside *extract*, FTS inside *write*; *passages*",
-              "is the shared-passage index over the sample (ingest/passages.py).", "",
+              "gazetteer already loaded). *gazetteer* is the time in gazetteer look-ups (names and the",
+              "places' coordinates: the geocoding), out of *extract*; *fts* is what the FTS triggers add",
+              "to *write*; *passages* is the shared-passage index over the sample (ingest/passages.py).", "",
               "| articles | sample | " + " | ".join(STAGES) + " |",
               "|---:|---:|" + "---:|" * len(STAGES)]
     for n, r in results["sizes"].items():
