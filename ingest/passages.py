@@ -280,9 +280,7 @@ def _index_sentence(conn, sentence_id: int, article_id: str, text: str, cache: d
         best = max(best, score)
         links[cluster] = links.get(cluster, 0) + 1
         members[cluster] = cluster_id is not None
-        conn.execute("insert or ignore into passage_pairs (sentence_a, sentence_b, similarity) values (?, ?, ?)",
-                     [min(sentence_id, other_id), max(sentence_id, other_id), round(score, 4)])
-        summary.pairs += 1
+        _add_pair(conn, sentence_id, other_id, score, summary)
     if links:
         _join(conn, sentence_id, members)
     if best < REPRESENTED:
@@ -307,9 +305,7 @@ def _join_exact_twin(conn, sentence_id: int, article_id: str, wording: int, summ
     if twin is None:
         return False
     other_id, cluster_id = twin
-    conn.execute("insert or ignore into passage_pairs (sentence_a, sentence_b, similarity) values (?, ?, 1.0)",
-                 [other_id, sentence_id])
-    summary.pairs += 1
+    _add_pair(conn, sentence_id, other_id, 1.0, summary)
     _join(conn, sentence_id, {other_id if cluster_id is None else cluster_id: cluster_id is not None})
     return True
 
@@ -341,6 +337,12 @@ def _candidates(conn, keys: list[int], article_id: str) -> list[tuple[int, str, 
         f"select id, article_id, text from sentences where id in ({','.join('?' * len(chosen))})", list(chosen))))
     return [(sentence_id, texts[sentence_id][1], cluster_id) for sentence_id, cluster_id in chosen.items()
             if sentence_id in texts and texts[sentence_id][0] != article_id]
+
+
+def _add_pair(conn, a: int, b: int, score: float, summary: PassageSummary) -> None:
+    conn.execute("insert or ignore into passage_pairs (sentence_a, sentence_b, similarity) values (?, ?, ?)",
+                 [min(a, b), max(a, b), round(score, 4)])
+    summary.pairs += 1
 
 
 def _join(conn, sentence_id: int, clusters: dict[int, bool]) -> None:
