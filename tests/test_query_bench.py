@@ -85,3 +85,15 @@ def test_markdown_says_when_the_csv_was_cut_off():
     text = "\n".join(query_bench.markdown(results))
     assert "| places_map | 2,000 of 2,500 (truncated) |" in text
     assert "**Datasette stops the stream at max_csv_mb = 100 MiB**" in text
+
+
+def test_markdown_shows_a_refused_canned_query_beside_its_sqlite3_time():
+    """A canned query Datasette refuses (e.g. "SQL Interrupted" at the time limit) is a row of
+    its own, not the end of the run."""
+    query_bench = load_query_bench()
+    case = {"url": "/archive/places_map?q=", "error": "HTTP 400: SQL Interrupted", "sqlite_once_ms": 4210.5}
+    text = "\n".join(query_bench.markdown({
+        "articles": 5, "sentences": 70, "repeats": 2, "server": {"datasette": "0.65.5", "sqlite": "3.40.1"},
+        "cases": {"places_map": case}, "csv": {"table": "sentences", "url": "/x.csv", "rows": 70, "bytes": 1000,
+                                               "error": "not measured"}}))
+    assert "| places_map | – | **HTTP 400: SQL Interrupted** | | once: 4210.5 | | |" in text
