@@ -121,6 +121,9 @@ def assert_whole(db: Path) -> int:
                   or a.mention_count != (select count(*) from mentions m where m.article_id = a.id)
                   or a.sentence_count = 0""").fetchall()
         assert partial == [], "articles without all their sentences or mentions"
+        miscounted = c.execute("""select p.entity_id from places p
+                                  where p.mentions != (select count(*) from mentions m where m.entity_id = p.entity_id)""")
+        assert miscounted.fetchall() == [], "places whose mention count is not their rows in mentions"
         misplaced = [row for row in c.execute(
             "select a.body, s.char_start, s.char_end, s.text from sentences s join articles a on a.id = s.article_id")
             if row[0][row[1]:row[2]] != row[3]]

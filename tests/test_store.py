@@ -53,3 +53,31 @@ def test_search_folds_diacritics(tmp_path):
     article.mentions = []
     save_article(db, article, ["delegasi tiba di sao paulo"], "t")
     assert db.execute("SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH 'text:sao'").fetchone()[0] == 1
+
+
+def test_place_mention_counts_follow_writes_and_replacements(tmp_path):
+    """places.mentions is what the map shows without counting the mentions table: it must
+    equal the place's rows in mentions after every write, replacement and rollback."""
+    db = open_database(str(tmp_path / "a.db"))
+
+    def counts():
+        stored = dict(db.execute("select entity_id, mentions from places"))
+        counted = dict(db.execute("select entity_id, count(*) from mentions where entity_id in "
+                                  "(select entity_id from places) group by entity_id"))
+        assert stored == {place: counted.get(place, 0) for place in stored}
+        return sorted(stored.values())
+
+    save_article(db, make_article("a1"), ["putin tiba di moskow"], "t")
+    save_article(db, make_article("a2", "Putin di Moskow, lalu Moskow lagi."), ["s"], "t")
+    assert counts() == [2]  # one Moskow mention in each (make_article gives its offsets)
+    twice = make_article("a2", "Moskow dan Moskow.")
+    twice.mentions = [Mention(0, 0, 6, "Moskow", twice.mentions[1].entity),
+                      Mention(0, 11, 17, "Moskow", twice.mentions[1].entity)]
+    save_article(db, twice, ["moskow dan moskow"], "t")  # replaces a2: its old mention goes, two come
+    assert counts() == [3]
+    with pytest.raises(ValueError):
+        save_article(db, make_article("a1", "Baru."), [], "t")  # rolled back: the counts too
+    assert counts() == [3]
+    db["places"].update(db.execute("select entity_id from places").fetchone()[0], {"name": "x"})
+    save_article(db, make_article("a3"), ["s"], "t")  # the place's row is upserted, not replaced
+    assert counts() == [4]
