@@ -35,7 +35,7 @@ clean:
 	rm -rf $(VENV) *.egg-info $(DB) $(DB)-wal $(DB)-shm $(DB).lock
 
 # Benchmark (issue 5): ingest and queries; not part of `make test`. Writes bench/results.json and
-# docs/benchmarks.md. The 100,000-article size takes about an hour on 2 cores: `make bench SIZES=1000` is quick.
+# docs/benchmarks.md. The 100,000-article size takes over an hour on 2 cores: `make bench SIZES=1000` is quick.
 SIZES ?= 1000 10000 100000
 WORKERS ?= 2
 .PHONY: bench
