@@ -30,7 +30,7 @@ from .store import counts, open_database, remove_orphan_entities, save_article, 
 
 # Part of every article's content hash: bump it when cleaning or extraction changes,
 # so that the next ingest re-reads articles whose files have not changed.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 
 
 class ArticleError(Exception):

@@ -20,9 +20,11 @@ def _stemmer():
 
 @lru_cache(maxsize=500_000)
 def stem_word(word: str) -> str:
-    """The root of one word, lowercased; words Sastrawi does not know come back lowercased."""
+    """The root of one word, lowercased; words Sastrawi does not know come back lowercased.
+    Words with letters outside ASCII ("São") are not Indonesian and Sastrawi would cut them
+    ("s o"): they stay whole, so that FTS folds them as it folds the text column."""
     lowered = word.lower()
-    if not lowered.isalpha():
+    if not lowered.isalpha() or not lowered.isascii():
         return lowered
     return _stemmer().stem(lowered) or lowered
 

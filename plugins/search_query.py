@@ -7,9 +7,13 @@ and must match either as written, in `text`, or as its Indonesian stems, in `ste
 (built with the same `stem_text` as the column):
 
     fts_query('pertemuan Putin')
-    -> (text : "pertemuan" OR stemmed : "temu") AND (text : "Putin" OR stemmed : "putin")
+    -> (text : "pertemuan" OR stemmed : "temu") AND stemmed : "putin"
     fts_query('"Kim Jong Un" bertemu')
-    -> (text : "Kim Jong Un" OR stemmed : "kim jong un") AND (text : "bertemu" OR stemmed : "temu")
+    -> stemmed : "kim jong un" AND (text : "bertemu" OR stemmed : "temu")
+
+A part whose stems are its own words ("Putin", most names) is looked up in `stemmed` alone:
+there it matches the same sentences, and bm25 costs a scan of every match per phrase (at
+100,000 articles, "Korea" in 1.8M sentences: 75 ms with both columns, 41 ms with one).
 
 Parts without a letter or digit are dropped (as a phrase they would match nothing); input
 with none at all gives `""`, which is valid and matches nothing.
@@ -19,7 +23,7 @@ import re
 
 from datasette import hookimpl
 
-from ingest.stem import stem_text
+from ingest.stem import WORD, stem_text
 
 MATCH_NOTHING = '""'
 PART = re.compile(r'"([^"]*)"|(\S+)')  # a closed quotation, or a run of non-space characters
@@ -33,8 +37,14 @@ def fts_query(q) -> str:
     text = str(q or "").replace("\x00", " ")  # SQLite would end the query string at a NUL
     parts = [phrase.strip() or word for phrase, word in PART.findall(text)]
     parts = [part for part in parts if any(c.isalnum() for c in part)]
-    clauses = [f"(text : {quote(part)} OR stemmed : {quote(stem_text(part))})" for part in parts]
-    return " AND ".join(clauses) or MATCH_NOTHING
+    return " AND ".join(clause(part) for part in parts) or MATCH_NOTHING
+
+
+def clause(part: str) -> str:
+    stems = stem_text(part)
+    if stems == " ".join(WORD.findall(part.lower())):
+        return f"stemmed : {quote(stems)}"
+    return f"(text : {quote(part)} OR stemmed : {quote(stems)})"
 
 
 @hookimpl
