@@ -38,9 +38,11 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import html
 import http.client
 import importlib.util
 import json
+import re
 import socket
 import sqlite3
 import statistics
@@ -173,6 +175,14 @@ def connect_raw(db: Path) -> sqlite3.Connection:
     return connection
 
 
+def plain(message: str) -> str:
+    """Datasette's error message as one line of text: its first sentence, without the HTML
+    (a time-limit error carries the whole SQL in a textarea)."""
+    message = re.sub(r"<(textarea|script)\b.*?</\1>", " ", message, flags=re.S | re.I)
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", message)).split())
+    return text.split(". ")[0].rstrip(".")
+
+
 def canned_case(server, raw, database, queries, name, params, max_rows, repeats) -> dict:
     """A canned query. One that Datasette refuses (e.g. cut off at `sql_time_limit_ms`) is a
     finding, not a failure of the benchmark: it is reported as the case's "error", with the
@@ -188,7 +198,7 @@ def canned_case(server, raw, database, queries, name, params, max_rows, repeats)
             message = json.loads(body).get("error") or body[:200].decode(errors="replace")
         except ValueError:
             message = body[:200].decode(errors="replace")
-        return {"url": url, "error": f"HTTP {status}: {message}", "sqlite_once_ms": round(once_ms, 1)}
+        return {"url": url, "error": f"HTTP {status}: {plain(message)}", "sqlite_once_ms": round(once_ms, 1)}
     page = json.loads(body)
     if len(page["rows"]) != min(len(expected), max_rows):
         raise RuntimeError(f"{name} {params}: Datasette returned {len(page['rows'])} rows, sqlite3 {len(expected)}")
@@ -397,6 +407,7 @@ def main() -> int:
     parser.add_argument("db", type=Path, help="archive database (e.g. built from bench/corpus/N)")
     parser.add_argument("--repeats", type=int, default=20, help="timed requests per case (at least 2)")
     parser.add_argument("--csv-repeats", type=int, default=3, help="timed CSV streams")
+    parser.add_argument("--doc", type=Path, help="also write the markdown here, under a heading naming the file")
     args = parser.parse_args()
     if not args.db.is_file():
         parser.error(f"{args.db}: no such file")
@@ -405,6 +416,10 @@ def main() -> int:
     results = measure_queries(args.db, args.repeats, args.csv_repeats)
     print(json.dumps(results, indent=2))
     print("\n".join(markdown(results)))
+    if args.doc:
+        args.doc.write_text("\n".join([f"# Queries on {args.db.name}", "",
+                                       "Written by `python bench/query_bench.py` (see its docstring).", "",
+                                       *markdown(results), ""]), encoding="utf-8")
     return 1 if "error" in results["csv"] else 0
 
 
