@@ -19,7 +19,6 @@ import asyncio
 import os
 import platform
 import random
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -33,14 +32,12 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.query_bench import Server  # noqa: E402  the server as `newsarchive serve` starts it
+
 SEARCH_WORDS = ["pertemuan", "Putin", "Kim Jong Un", "Vostochny", "senjata", "Rusia Korea Utara", "bertemu",
                 "Moskow", "kerja sama", "\"Dewan Keamanan\"", "Shoigu", "satelit", "sanksi", "xyzzy"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def build_archive(articles: int, workers: int) -> Path:
@@ -68,23 +65,6 @@ def build_archive(articles: int, workers: int) -> Path:
                    check=True, cwd=ROOT)
     print(f"ingested {articles} articles in {time.monotonic() - started:.0f} s", file=sys.stderr)
     return db
-
-
-def start_server(db: Path, port: int, log: Path) -> subprocess.Popen:
-    out = log.open("w")
-    process = subprocess.Popen([sys.executable, "-m", "ingest", "serve", "--db", str(db), "--port", str(port)],
-                               cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"server exited:\n{log.read_text()}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/-/versions.json", timeout=2).status_code == 200:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("server did not start within 120 s")
 
 
 def rss_kb(pid: int) -> tuple[int, int]:
@@ -211,21 +191,20 @@ def main() -> int:
     if not 1 <= args.clients <= 256 or not 1 <= args.seconds <= 600:
         parser.error("--clients 1..256 and --seconds 1..600")
     db = args.db or build_archive(args.articles, args.workers)
-    port = free_port()
-    log = Path(tempfile.gettempdir()) / f"newsarchive-loadtest-server-{port}.log"
-    server = start_server(db, port, log)
+    server = Server(db, Path(tempfile.gettempdir()) / f"newsarchive-loadtest-server-{os.getpid()}.log")
+    server.start()
     try:
-        base = f"http://127.0.0.1:{port}"
+        base = f"http://127.0.0.1:{server.port}"
         mix = request_mix(db, db.stem)
         for kind, _, maker in mix:  # warm up: every kind once
             path, params = maker(random.Random(0))
             httpx.get(base + path, params=params, timeout=60)
-        rss_before = rss_kb(server.pid)[0]
-        results, errors, rss_peak = asyncio.run(run_load(base, mix, args.clients, args.seconds, server.pid))
-        rss_peak = max(rss_peak, rss_kb(server.pid)[1])  # VmHWM: the kernel's high-water mark
+        pid = server.process.pid
+        rss_before = rss_kb(pid)[0]
+        results, errors, rss_peak = asyncio.run(run_load(base, mix, args.clients, args.seconds, pid))
+        rss_peak = max(rss_peak, rss_kb(pid)[1])  # VmHWM: the kernel's high-water mark
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()
     text, ok = report(args, db, results, errors, rss_before, rss_peak, args.seconds)
     args.out.parent.mkdir(exist_ok=True)
     args.out.write_text(text)
