@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .lexicon import DATE_LINE_WORDS, ENGLISH_WEEKDAYS, MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS, alternation
 from .models import Furniture
 
 # A label that introduces a link to another story, in the languages scraped pages mix in.
@@ -50,10 +51,7 @@ CAPTION_CREDIT = re.compile(
     re.IGNORECASE,
 )
 DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,})/?$", re.IGNORECASE)
-DATE_WORDS = (r"senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|januari|februari|maret|april|mei|juni|juli|agustus"
-              r"|september|oktober|november|desember|jan|feb|mar|apr|jun|jul|agu|agt|aug|sep|sept|okt|oct|nov|des|dec"
-              r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|may|june|july|august"
-              r"|october|december|wib|wita|wit|utc|gmt|pukul|diperbarui|dipublikasikan|diterbitkan|published|updated")
+DATE_WORDS = alternation({*WEEKDAYS, *MONTHS, *MONTH_ABBREVIATIONS, *ENGLISH_WEEKDAYS, *DATE_LINE_WORDS})
 DATE_LINE = re.compile(rf"^(?:(?:{DATE_WORDS})\b|\d{{1,4}}|[\s,./:|()\-–—])+$", re.IGNORECASE)
 HAS_DIGIT = re.compile(r"\d")
 # "JAKARTA, DISWAY.ID –", "Jakarta (ANTARA) -", "JAKARTA -", "Nusantaratv.com -" at the start of the lead.

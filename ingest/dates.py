@@ -16,16 +16,10 @@ import calendar
 import re
 from datetime import date, timedelta
 
+from .lexicon import MONTHS, WEEKDAYS, alternation
 from .models import DatedMention, Sentence
 
-MONTHS = {
-    "januari": 1, "februari": 2, "maret": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7, "agustus": 8,
-    "september": 9, "oktober": 10, "november": 11, "desember": 12,
-    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8, "october": 10,
-    "december": 12,
-}
-WEEKDAYS = {"senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "sabtu": 5, "minggu": 6}
-MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+MONTH = alternation(MONTHS)
 WEEKDAY = "|".join(WEEKDAYS)
 YEAR = r"(?:19|20)\d{2}"
 

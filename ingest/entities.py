@@ -35,7 +35,7 @@ from importlib.resources import files
 import yaml
 
 from .gazetteer import Gazetteer, load_gazetteer
-from .lexicon import is_common_word
+from .lexicon import SPEAKER_CUES, is_common_word
 from .models import Entity, Mention, Place, Sentence
 
 TOKEN = re.compile(r"\w+(?:[-.’']\w+)*", re.UNICODE)
@@ -60,7 +60,8 @@ class Cues:
 @lru_cache(maxsize=1)
 def load_cues() -> Cues:
     data = yaml.safe_load(files("ingest").joinpath("data/cues.yml").read_text(encoding="utf-8"))
-    return Cues(**{key: value if isinstance(value, dict) else frozenset(value) for key, value in data.items()})
+    return Cues(speech_verbs=SPEAKER_CUES,
+                **{key: value if isinstance(value, dict) else frozenset(value) for key, value in data.items()})
 
 
 @dataclass(slots=True)

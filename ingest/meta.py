@@ -15,7 +15,7 @@ import dateparser
 import py3langid
 
 from .clean import CleanPage
-from .dates import MONTHS, WEEKDAYS
+from .lexicon import MONTHS, WEEKDAYS, alternation
 
 DATEPARSER_SETTINGS = {
     "DATE_ORDER": "DMY",  # Indonesian writes day/month: "(5/9/2023)" is 5 September 2023
@@ -24,7 +24,7 @@ DATEPARSER_SETTINGS = {
 }
 # "Selasa (5/9/2023)": Indonesian news states its report date as a day name and d/m/y in brackets.
 DAY_NAME_DATE = re.compile(
-    r"\b(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu)\s*,?\s*\((\d{1,2}/\d{1,2}/\d{2,4})\)", re.IGNORECASE)
+    rf"\b(?:{alternation(WEEKDAYS)})\s*,?\s*\((\d{{1,2}}/\d{{1,2}}/\d{{2,4}})\)", re.IGNORECASE)
 LEAD_PARAGRAPHS = 3  # where a report date is looked for in the body
 TITLE_MAX_CHARS = 120
 LANGUAGE_SAMPLE_CHARS = 1500  # enough text to tell the language; the classifier's cost grows with length
@@ -79,8 +79,11 @@ def outlet_name(page: CleanPage, stated: str | None) -> str | None:
     return outlet.lower() if "." in outlet and " " not in outlet else outlet
 
 
-def title_of(page: CleanPage, first_sentence: str | None) -> tuple[str | None, str | None]:
-    """(title, where it came from): the headline, or for a page without one, its lead sentence."""
+def title_of(page: CleanPage, first_sentence: str | None, stated: str | None = None) -> tuple[str | None, str | None]:
+    """(title, where it came from): the title the source stated, the headline, or for a page
+    without one, its lead sentence."""
+    if stated:
+        return page.headline, "source"  # cleaning took the stated title as the page's headline
     if page.headline:
         return page.headline, "headline"
     if not first_sentence:

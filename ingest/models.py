@@ -1,7 +1,8 @@
 """Plain data carried between the pipeline's stages.
 
 Each stage is a function from these objects to these objects, so every stage can be
-tested with a string in and objects out. Only `store.py` knows about SQLite.
+tested with a string in and objects out. None of them knows about SQLite: an `Article`
+holds everything `store.save_article` writes.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class Sentence:
     char_end: int
     text: str
     section: str = "body"  # "body" or "caption"
+    stemmed: str | None = None  # the text's Indonesian stems, for search; set by the build, required by the store
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,67 @@ LINKS = 3  # verified pairs kept between a new sentence and each cluster it join
 COPY_THRESHOLD = 0.7
 COPY_CONTAINMENT = 0.9
 
+# The tables this module writes (and only it): put in place by `schema.ensure_schema`.
+SCHEMA = """
+-- Passages shared across outlets (this module). Band rows are looked up by band only;
+-- rows of deleted sentences are skipped at look-up and swept after re-written articles.
+CREATE TABLE IF NOT EXISTS passage_bands (
+    band INTEGER NOT NULL,
+    sentence_id INTEGER NOT NULL,
+    PRIMARY KEY (band, sentence_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS passage_wordings (
+    hash INTEGER PRIMARY KEY, -- of the normalised sentence: word-for-word copies skip the bands
+    sentence_id INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS passage_progress (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    last_sentence_id INTEGER NOT NULL,
+    clusters_built INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS passage_pairs (
+    sentence_a INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,
+    sentence_b INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,
+    similarity REAL NOT NULL,
+    PRIMARY KEY (sentence_a, sentence_b)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idx_passage_pairs_sentence_b ON passage_pairs(sentence_b);
+CREATE TABLE IF NOT EXISTS passage_clusters (
+    id INTEGER PRIMARY KEY,
+    sentences INTEGER NOT NULL,
+    articles INTEGER NOT NULL,
+    outlets INTEGER NOT NULL,
+    outlet_names TEXT NOT NULL,
+    earliest TEXT,
+    sample_sentence_id INTEGER,
+    sample TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS passage_members (
+    sentence_id INTEGER NOT NULL UNIQUE REFERENCES sentences(id) ON DELETE CASCADE,
+    cluster_id INTEGER NOT NULL,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    outlet TEXT,
+    published TEXT
+);
+CREATE INDEX IF NOT EXISTS idx_passage_members_cluster_id ON passage_members(cluster_id);
+CREATE INDEX IF NOT EXISTS idx_passage_members_article_id ON passage_members(article_id);
+CREATE TABLE IF NOT EXISTS article_bands (
+    band INTEGER NOT NULL,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (band, article_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idx_article_bands_article_id ON article_bands(article_id);
+CREATE TABLE IF NOT EXISTS article_copies (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    copy_of TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    similarity REAL NOT NULL,
+    containment REAL NOT NULL,
+    shared_sentences INTEGER NOT NULL,
+    PRIMARY KEY (article_id, copy_of)
+);
+CREATE INDEX IF NOT EXISTS idx_article_copies_copy_of ON article_copies(copy_of);
+"""
+
 WORD = re.compile(r"\w+")
 QUOTE = re.compile(r"[\"“”„«»]([^\"“”„«»]+)[\"“”„«»]")
 EMPTY = (1 << 32) - 1
@@ -198,6 +259,14 @@ class PassageSummary:
     pairs: int = 0  # new verified pairs
     clusters: int = 0
     copies: int = 0  # new copy pairs
+
+
+def forget_article(conn, article_id: str) -> None:
+    """Delete the article's own rows in this module's tables, inside the caller's transaction
+    (`store.save_article` replacing it). Its sentences' passage rows go with the sentences
+    (ON DELETE CASCADE) or are swept by `update_passages(force=True)`."""
+    conn.execute("delete from article_bands where article_id = ?", [article_id])
+    conn.execute("delete from article_copies where article_id = ? or copy_of = ?", [article_id, article_id])
 
 
 def _progress(conn) -> tuple[int, bool]:

@@ -20,13 +20,13 @@ from .clean import clean
 from .dates import find_dates
 from .entities import Extractor
 from .lock import holding_ingest_lock
-from .models import Article, Document, Sentence
-from .passages import update_passages
+from .models import Article, Document
+from .passages import PassageSummary, update_passages
 from .quotes import find_quotes
-from .sentences import split_sentences
+from .sentences import sentences_of
 from .sources import SourceError, find_files, read_documents
-from .stem import stem_text
-from .store import counts, open_database, remove_orphan_entities, save_article, stored_hash
+from .schema import open_database
+from .store import counts, remove_orphan_entities, save_article, stored_hash
 
 # Part of every article's content hash: bump it when cleaning or extraction changes,
 # so that the next ingest re-reads articles whose files have not changed.
@@ -45,6 +45,8 @@ class Summary:
     failed: int = 0
     sentences: int = 0  # written in this run
     mentions: int = 0
+    passages: PassageSummary = field(default_factory=PassageSummary)  # what the after-pass added
+    orphans_removed: int = 0  # entities no mention refers to any more, deleted by the after-pass
     totals: dict[str, int] = field(default_factory=dict)  # what the archive holds afterwards
     errors: list[str] = field(default_factory=list)
 
@@ -52,6 +54,8 @@ class Summary:
         totals = ", ".join(f"{count} {table}" for table, count in self.totals.items())
         return (f"articles: {self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
                 f"{self.failed} failed; written: {self.sentences} sentences, {self.mentions} mentions\n"
+                f"after-pass: {self.passages.indexed} sentences indexed for shared passages, {self.passages.pairs} "
+                f"new passage pairs, {self.passages.copies} new copies, {self.orphans_removed} orphan entities removed\n"
                 f"archive: {totals}")
 
 
@@ -66,25 +70,13 @@ def content_hash(document: Document) -> str:
     return hashlib.sha256("\x1f".join(part or "" for part in parts).encode("utf-8")).hexdigest()
 
 
-def sentences_of(page) -> list[Sentence]:
-    """Sentences with offsets into the page's body; none crosses a paragraph."""
-    sentences = []
-    for offset, paragraph in page.paragraph_offsets():
-        for span in split_sentences(paragraph.text):
-            sentences.append(Sentence(len(sentences), offset + span.start, offset + span.end,
-                                      paragraph.text[span.start:span.end], paragraph.section))
-    return sentences
-
-
 def build_article(document: Document, extractor: Extractor) -> Article:
+    """Everything the store writes for one document; pure (no database, no files)."""
     page = clean(document.text, document.title)
     sentences = sentences_of(page)
     if not sentences:
         raise ArticleError(f"{document.source}: no article text left after removing page furniture")
-    title, title_from = meta.title_of(page, sentences[0].text)
-    if document.title:
-        title_from = "source"
-    body = page.body
+    title, title_from = meta.title_of(page, sentences[0].text, document.title)
     mentions = extractor.extract(sentences)
     published = meta.published_date(page, document.published)
     return Article(
@@ -92,13 +84,13 @@ def build_article(document: Document, extractor: Extractor) -> Article:
         source=document.source,
         format=document.format,
         raw=document.text,
-        body=body,
+        body=page.body,
         content_hash=content_hash(document),
         title=title,
         title_from=title_from,
         outlet=meta.outlet_name(page, document.outlet),
         published=published,
-        language=meta.language_of(body, document.language),
+        language=meta.language_of(page.body, document.language),
         url=document.url,
         sentences=sentences,
         mentions=mentions,
@@ -126,32 +118,31 @@ def ingest_paths(paths, db_path: str, workers: int = 1, progress: Callable | Non
         return summary
     db = open_database(db_path)
     ingested_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    stored: dict[str, str | None] = {}  # article id -> stored hash, for documents on their way to a builder
     with (progress(files, len(files)) if progress else nullcontext(files)) as iterator:
-        pending = _documents_to_build(db, iterator, stored, summary, report_error)
-        for document, built, error in _built(pending, workers):
+        for previous_hash, article, error in _built(_documents_to_build(db, iterator, summary, report_error), workers):
             if error:
                 _fail(summary, error, report_error)
                 continue
-            article, stemmed = built
-            save_article(db, article, stemmed, ingested_at)
-            if stored.pop(article.id, None) is None:
+            save_article(db, article, ingested_at)
+            if previous_hash is None:
                 summary.new += 1
             else:
                 summary.updated += 1
             summary.sentences += len(article.sentences)
             summary.mentions += len(article.mentions)
-    # Shared passages and copies; returns at once when every sentence is indexed. After
-    # re-written articles, their old sentences' band rows are swept and clusters recounted.
-    update_passages(db, force=summary.updated > 0)
-    remove_orphan_entities(db)
+    # The after-pass. Shared passages and copies: returns at once when every sentence is
+    # indexed; after re-written articles, their old sentences' band rows are swept and
+    # clusters recounted. Then entities no mention refers to any more.
+    summary.passages = update_passages(db, force=summary.updated > 0)
+    summary.orphans_removed = remove_orphan_entities(db)
     summary.totals = counts(db)
     db.close()
     return summary
 
 
-def _documents_to_build(db, files, stored: dict, summary: Summary, report_error) -> Iterator[Document]:
-    """Read each file; yield the documents that are new or changed, count the unchanged ones."""
+def _documents_to_build(db, files, summary: Summary, report_error) -> Iterator[tuple[str | None, Document]]:
+    """Read each file; yield (stored hash or None, document) for the documents that are new
+    or changed, and count the unchanged ones."""
     for path in files:
         try:
             documents = read_documents(path)
@@ -159,38 +150,40 @@ def _documents_to_build(db, files, stored: dict, summary: Summary, report_error)
             _fail(summary, str(error), report_error)
             continue
         for document in documents:
-            identifier = article_id(document)
-            previous = stored_hash(db, identifier)
+            previous = stored_hash(db, article_id(document))
             if previous == content_hash(document):
                 summary.unchanged += 1
             else:
-                stored[identifier] = previous
-                yield document
+                yield previous, document
 
 
-def build_safely(document: Document, extractor: Extractor):
-    """(document, (article, stemmed sentences), None), or (document, None, message naming the file)."""
+Built = tuple[str | None, Article | None, str | None]  # (stored hash, article, or a message naming the file)
+
+
+def build_safely(item: tuple[str | None, Document], extractor: Extractor) -> Built:
+    """`build_article` for one (stored hash, document) pair, with the hash passed through,
+    and any failure turned into a message naming the file."""
+    previous, document = item
     try:
-        article = build_article(document, extractor)
-        return document, (article, [stem_text(s.text) for s in article.sentences]), None
+        return previous, build_article(document, extractor), None
     except ArticleError as error:
-        return document, None, str(error)
+        return previous, None, str(error)
     except Exception as error:  # a bug must not stop the batch; it is reported with the file
-        return document, None, f"{document.source}: could not be processed ({type(error).__name__}: {error})"
+        return previous, None, f"{document.source}: could not be processed ({type(error).__name__}: {error})"
 
 
-def _built(documents: Iterable[Document], workers: int):
+def _built(items: Iterable[tuple[str | None, Document]], workers: int) -> Iterator[Built]:
     """Build documents in order, in this process or in a pool of `workers` processes.
 
     The gazetteer and the pool are started only once there is a document to build, so a
     re-run over unchanged files pays for neither."""
-    documents = iter(documents)
+    documents = iter(items)
     batch = list(islice(documents, BATCH_SIZE))  # bounded: a pool would read ahead without limit
     if not batch:
         return
     if workers <= 1:
         extractor = Extractor()
-        yield from (build_safely(document, extractor) for document in chain(batch, documents))
+        yield from (build_safely(item, extractor) for item in chain(batch, documents))
         return
     # Spawned, not forked: the parent holds an open SQLite connection.
     with multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker) as pool:
@@ -208,8 +201,9 @@ def _start_worker() -> None:
     _worker_extractor = Extractor()
 
 
-def _build_in_worker(document: Document):
-    return build_safely(document, _worker_extractor)
+def _build_in_worker(item: tuple[str | None, Document]) -> Built:
+    assert _worker_extractor is not None, "started by _start_worker"
+    return build_safely(item, _worker_extractor)
 
 
 def _fail(summary: Summary, message: str, report_error: Callable[[str], None]) -> None:

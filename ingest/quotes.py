@@ -18,17 +18,15 @@ from __future__ import annotations
 
 import re
 
+from . import lexicon
+from .lexicon import SPEECH_CUE_ROOTS
 from .models import Entity, Mention, Quote, Sentence
 
 QUOTE_MARKS = "“”\"„«»"
 # Cues after a quotation: ", kata Watson", ", ujar juru bicara ...", ", tambahnya".
-CUE_AFTER = re.compile(
-    r"\s*,?\s*(?P<cue>(?:kata|ujar|tambah|ungkap|jelas|tutur|imbuh|tegas|sebut|lanjut|papar|terang|ucap)(?P<pronoun>nya)?)\b",
-    re.IGNORECASE)
+CUE_AFTER = re.compile(rf"\s*,?\s*(?P<cue>(?:{'|'.join(SPEECH_CUE_ROOTS)})(?P<pronoun>nya)?)\b", re.IGNORECASE)
 # Cues before a quotation or a reported clause: "Watson berkata,", "Kirby mengatakan bahwa".
-SPEECH_VERBS = (r"berkata|mengatakan|menyatakan|menambahkan|menegaskan|menjelaskan|mengungkapkan|menyebutkan"
-                r"|mencatat|menuturkan|memperingatkan|mengklaim|menyampaikan|mengumumkan|membantah|mengonfirmasi"
-                r"|melaporkan|mengaku")
+SPEECH_VERBS = "|".join(lexicon.SPEECH_VERBS)
 CUE_VERB = re.compile(rf"\b(?P<cue>{SPEECH_VERBS})\b\s*[,:]?\s*", re.IGNORECASE)
 BAHWA = re.compile(r"^(?:\S+\s+){0,4}?(?:bahwa|jika)\s+", re.IGNORECASE)  # "mengatakan pekan lalu bahwa ..."
 ADDRESSEE = re.compile(r"\b(?:kepada|dengan|di|ke|dari|untuk|oleh|terhadap|pada)\s+$", re.IGNORECASE)

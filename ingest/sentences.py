@@ -23,8 +23,13 @@ line are ignored rather than allowed to swallow the rest of it.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from ingest.models import Span
+from .models import Sentence, Span
+from .stem import stem_text
+
+if TYPE_CHECKING:
+    from .clean import CleanPage
 
 # Tokens that end in a period without ending the sentence, written without that final
 # period and case-sensitively ("dr." is a doctor, "CO." is carbon monoxide and may end
@@ -140,3 +145,14 @@ def _protected_regions(text: str, start: int, end: int) -> list[list[int]]:
         else:
             merged.append(region)
     return merged
+
+
+def sentences_of(page: CleanPage) -> list[Sentence]:
+    """The page's sentences, with offsets into its body and their stems; none crosses a paragraph."""
+    sentences: list[Sentence] = []
+    for offset, paragraph in page.paragraph_offsets():
+        for span in split_sentences(paragraph.text):
+            text = paragraph.text[span.start:span.end]
+            sentences.append(Sentence(len(sentences), offset + span.start, offset + span.end, text,
+                                      paragraph.section, stem_text(text)))
+    return sentences

@@ -1,15 +1,23 @@
-"""Serve an archive with Datasette: read-only, with the repository's metadata, plugins and templates.
+"""Serve an archive with Datasette: read-only, with the archive's metadata, plugins and templates.
 
 `datasette_args` is the one place the command line is built, so the tests start exactly
-the server that `newsarchive serve` starts.
+the server that `newsarchive serve` starts. `metadata.yml`, `plugins/` and `templates/`
+live at the top of the repository and are package data of `ingest` (`ingest/site/` links
+to them; a wheel carries copies), found with importlib.resources from wherever the
+package is installed.
 """
 
 from __future__ import annotations
 
+import subprocess
+from importlib import resources
 from pathlib import Path
 
-# metadata.yml, plugins/ and templates/ sit at the repository root (an editable install).
-ROOT = Path(__file__).resolve().parent.parent
+
+def site_file(name: str) -> Path:
+    """`metadata.yml`, `plugins`, `templates` or `seeds` as installed with the package."""
+    return Path(str(resources.files("ingest") / "site" / name))
+
 
 SETTINGS = {
     "sql_time_limit_ms": 3000,  # researchers' own SQL; a runaway query is cut off, not the server
@@ -25,9 +33,9 @@ def datasette_args(db_path: str | Path, host: str = "127.0.0.1", port: int = 800
     or with `live` as a mutable database that an ingest may be writing (still read-only to users)."""
     args = [
         "serve", *([] if live else ["-i"]), str(db_path),
-        "--metadata", str(ROOT / "metadata.yml"),
-        "--plugins-dir", str(ROOT / "plugins"),
-        "--template-dir", str(ROOT / "templates"),
+        "--metadata", str(site_file("metadata.yml")),
+        "--plugins-dir", str(site_file("plugins")),
+        "--template-dir", str(site_file("templates")),
         "--host", host, "--port", str(port),
     ]
     for name, value in SETTINGS.items():
@@ -69,3 +77,66 @@ def run(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001, live: bo
     else:
         checkpoint(db_path)
     cli.main(args=datasette_args(db_path, host, port, live), prog_name="datasette")
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServerProcess:
+    """A server command (by default `newsarchive serve`) run in a subprocess on a loopback port,
+    answering `/-/versions.json` when `start` returns; the one harness the tests, the
+    benchmarks and the load test start servers with."""
+
+    def __init__(self, command: list[str], port: int, log: Path, cwd: Path | None = None):
+        self.command, self.port, self.log, self.cwd = command, port, log, cwd
+        self.process: "subprocess.Popen[bytes] | None" = None
+
+    @classmethod
+    def serving(cls, db_path: str | Path, log: Path, *options: str) -> "ServerProcess":
+        """`python -m ingest serve --db DB` with `options`, on a free port."""
+        import sys
+
+        port = free_port()
+        return cls([sys.executable, "-m", "ingest", "serve", "--db", str(db_path), "--port", str(port), *options],
+                   port, log)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 120) -> "ServerProcess":
+        import http.client
+        import time
+
+        with self.log.open("w") as out:
+            self.process = subprocess.Popen(self.command, cwd=self.cwd, stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}:\n{self.log.read_text()}")
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+            try:
+                connection.request("GET", "/-/versions.json")
+                if connection.getresponse().status == 200:
+                    return self
+            except OSError:
+                time.sleep(0.2)
+            finally:
+                connection.close()
+        self.stop()
+        raise RuntimeError(f"server did not answer within {timeout:.0f} s:\n{self.log.read_text()}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()

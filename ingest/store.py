@@ -1,8 +1,11 @@
-"""The database: the schema in one place, and one transaction per article.
+"""The article tables: their definitions, and one transaction per article.
 
-Nothing else in the package touches SQLite. The schema is the researchers' contract
-(README, "Schema"): offsets in `sentences` point into `articles.body`, offsets in
-`mentions` point into `sentences.text`.
+This module owns (defines, writes and deletes) the tables an `Article` fills: articles,
+sentences, entities, mentions, places, quotes, dated_mentions, furniture, and their FTS
+indexes. `passages.py` owns the passage tables; `schema.ensure_schema` puts both together
+and migrates older archives. The schema is the researchers' contract (README, "Schema"):
+offsets in `sentences` point into `articles.body`, offsets in `mentions` point into
+`sentences.text`.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import sqlite3
 import sqlite_utils
 
 from .models import Article, Entity
+from .passages import forget_article
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -46,7 +50,8 @@ CREATE TABLE IF NOT EXISTS entities (
     key TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     type TEXT NOT NULL CHECK (type IN ('person', 'organization', 'place')),
-    wikidata TEXT
+    wikidata TEXT,
+    mentions INTEGER NOT NULL DEFAULT 0 -- kept by save_article, so a sort by mentions never counts the mentions table
 );
 CREATE TABLE IF NOT EXISTS mentions (
     id INTEGER PRIMARY KEY,
@@ -121,63 +126,8 @@ CREATE INDEX IF NOT EXISTS idx_furniture_article_id ON furniture(article_id);
 CREATE INDEX IF NOT EXISTS idx_entities_type ON entities(type);
 CREATE INDEX IF NOT EXISTS idx_articles_outlet ON articles(outlet);
 CREATE INDEX IF NOT EXISTS idx_articles_published ON articles(published);
--- Passages shared across outlets (ingest/passages.py). Band rows are looked up by band only;
--- rows of deleted sentences are skipped at look-up and swept after re-written articles.
-CREATE TABLE IF NOT EXISTS passage_bands (
-    band INTEGER NOT NULL,
-    sentence_id INTEGER NOT NULL,
-    PRIMARY KEY (band, sentence_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS passage_wordings (
-    hash INTEGER PRIMARY KEY, -- of the normalised sentence: word-for-word copies skip the bands
-    sentence_id INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS passage_progress (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    last_sentence_id INTEGER NOT NULL,
-    clusters_built INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS passage_pairs (
-    sentence_a INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,
-    sentence_b INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,
-    similarity REAL NOT NULL,
-    PRIMARY KEY (sentence_a, sentence_b)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS idx_passage_pairs_sentence_b ON passage_pairs(sentence_b);
-CREATE TABLE IF NOT EXISTS passage_clusters (
-    id INTEGER PRIMARY KEY,
-    sentences INTEGER NOT NULL,
-    articles INTEGER NOT NULL,
-    outlets INTEGER NOT NULL,
-    outlet_names TEXT NOT NULL,
-    earliest TEXT,
-    sample_sentence_id INTEGER,
-    sample TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS passage_members (
-    sentence_id INTEGER NOT NULL UNIQUE REFERENCES sentences(id) ON DELETE CASCADE,
-    cluster_id INTEGER NOT NULL,
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    outlet TEXT,
-    published TEXT
-);
-CREATE INDEX IF NOT EXISTS idx_passage_members_cluster_id ON passage_members(cluster_id);
-CREATE INDEX IF NOT EXISTS idx_passage_members_article_id ON passage_members(article_id);
-CREATE TABLE IF NOT EXISTS article_bands (
-    band INTEGER NOT NULL,
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    PRIMARY KEY (band, article_id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS idx_article_bands_article_id ON article_bands(article_id);
-CREATE TABLE IF NOT EXISTS article_copies (
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    copy_of TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    similarity REAL NOT NULL,
-    containment REAL NOT NULL,
-    shared_sentences INTEGER NOT NULL,
-    PRIMARY KEY (article_id, copy_of)
-);
-CREATE INDEX IF NOT EXISTS idx_article_copies_copy_of ON article_copies(copy_of);
+CREATE INDEX IF NOT EXISTS idx_articles_language ON articles(language);
+CREATE INDEX IF NOT EXISTS idx_entities_mentions ON entities(mentions);
 """
 
 # Folds diacritics so that "Moskva" finds "Moskvá"; FTS5 tables are kept in sync by triggers.
@@ -185,34 +135,8 @@ FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 FTS_TABLES = {"articles": ["title", "body"], "sentences": ["text", "stemmed"]}
 
 
-# Raised when a change to the schema cannot be made to an existing archive by the
-# `CREATE ... IF NOT EXISTS` statements above; such archives are refused, not half-migrated.
-SCHEMA_VERSION = 3
-
-
 class StoreError(Exception):
     """The database cannot be opened or written."""
-
-
-def open_database(path: str) -> sqlite_utils.Database:
-    """Open (creating if needed) an archive database with the full schema."""
-    try:
-        db = sqlite_utils.Database(path)
-        db.execute("PRAGMA foreign_keys = ON")
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")  # with WAL: a killed process loses nothing committed
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version < SCHEMA_VERSION and db["articles"].exists():
-            raise StoreError(f"{path}: built by an earlier version of newsarchive (schema {version}, now "
-                             f"{SCHEMA_VERSION}); ingest into a new database file")
-        db.executescript(SCHEMA)
-        if version != SCHEMA_VERSION:  # written once: a write on every open would be a commit readers see
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    except sqlite3.DatabaseError as error:
-        raise StoreError(f"{path}: not an archive database ({error})") from error
-    for table, columns in FTS_TABLES.items():  # replace=True: also rebuilds an index whose triggers a kill cut off
-        db[table].enable_fts(columns, fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZE, replace=True)
-    return db
 
 
 def stored_hash(db: sqlite_utils.Database, article_id: str) -> str | None:
@@ -220,12 +144,15 @@ def stored_hash(db: sqlite_utils.Database, article_id: str) -> str | None:
     return row[0] if row else None
 
 
-def save_article(db: sqlite_utils.Database, article: Article, stemmed: list[str], ingested_at: str) -> None:
+def save_article(db: sqlite_utils.Database, article: Article, ingested_at: str) -> None:
     """Replace one article, its sentences, mentions and furniture, in one transaction.
 
-    `stemmed[i]` is the stemmed form of `article.sentences[i].text`. A failure anywhere
-    rolls the whole article back, so the database is as it was before this article.
+    Every sentence must carry its stems (`Sentence.stemmed`, set by the build). A failure
+    anywhere rolls the whole article back, so the database is as it was before this article.
     """
+    unstemmed = [s.position for s in article.sentences if s.stemmed is None]
+    if unstemmed:
+        raise ValueError(f"{article.source}: sentences {unstemmed[:5]} have no stems; build articles with build_article")
     conn = db.conn
     with conn:  # BEGIN ... COMMIT, or ROLLBACK on any exception
         _delete_article_rows(conn, article.id)
@@ -241,12 +168,12 @@ def save_article(db: sqlite_utils.Database, article: Article, stemmed: list[str]
             ],
         )
         sentence_ids = {}
-        for sentence, stem in zip(article.sentences, stemmed, strict=True):
+        for sentence in article.sentences:
             cursor = conn.execute(
                 """INSERT INTO sentences (article_id, position, char_start, char_end, text, stemmed, section)
                    VALUES (?, ?, ?, ?, ?, ?, ?)""",
                 [article.id, sentence.position, sentence.char_start, sentence.char_end,
-                 sentence.text, stem, sentence.section],
+                 sentence.text, sentence.stemmed, sentence.section],
             )
             sentence_ids[sentence.position] = cursor.lastrowid
         entity_ids: dict[str, int] = {}
@@ -260,7 +187,7 @@ def save_article(db: sqlite_utils.Database, article: Article, stemmed: list[str]
                 [entity_id, article.id, sentence_ids[mention.sentence_position],
                  mention.char_start, mention.char_end, mention.surface],
             )
-        _count_place_mentions(conn, article.id, 1)
+        _count_mentions(conn, article.id, 1)
         for quote in article.quotes:
             speaker = quote.speaker
             speaker_id = None if speaker is None else entity_ids.get(speaker.key) or _upsert_entity(conn, speaker)
@@ -282,22 +209,24 @@ def save_article(db: sqlite_utils.Database, article: Article, stemmed: list[str]
         )
 
 
-def _count_place_mentions(conn: sqlite3.Connection, article_id: str, sign: int) -> None:
-    """Add (sign 1) or take away (sign -1) the article's mentions from its places' counts."""
-    conn.execute("""UPDATE places SET mentions = places.mentions + ? * counted.n
-                    FROM (SELECT entity_id, count(*) AS n FROM mentions WHERE article_id = ? GROUP BY entity_id) AS counted
-                    WHERE places.entity_id = counted.entity_id""", [sign, article_id])
+def _count_mentions(conn: sqlite3.Connection, article_id: str, sign: int) -> None:
+    """Add (sign 1) or take away (sign -1) the article's mentions from its entities' and
+    places' counts."""
+    counted = "(SELECT entity_id, count(*) AS n FROM mentions WHERE article_id = ? GROUP BY entity_id) AS counted"
+    conn.execute(f"""UPDATE entities SET mentions = entities.mentions + ? * counted.n FROM {counted}
+                     WHERE entities.id = counted.entity_id""", [sign, article_id])
+    conn.execute(f"""UPDATE places SET mentions = places.mentions + ? * counted.n FROM {counted}
+                     WHERE places.entity_id = counted.entity_id""", [sign, article_id])
 
 
 def _delete_article_rows(conn: sqlite3.Connection, article_id: str) -> None:
-    _count_place_mentions(conn, article_id, -1)
+    _count_mentions(conn, article_id, -1)
     conn.execute("DELETE FROM quotes WHERE article_id = ?", [article_id])
     conn.execute("DELETE FROM dated_mentions WHERE article_id = ?", [article_id])
     conn.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
     conn.execute("DELETE FROM sentences WHERE article_id = ?", [article_id])
     conn.execute("DELETE FROM furniture WHERE article_id = ?", [article_id])
-    conn.execute("DELETE FROM article_bands WHERE article_id = ?", [article_id])
-    conn.execute("DELETE FROM article_copies WHERE article_id = ? OR copy_of = ?", [article_id, article_id])
+    forget_article(conn, article_id)  # the passage tables' rows of this article, by their owner
 
 
 def _upsert_entity(conn: sqlite3.Connection, entity: Entity) -> int:
@@ -329,6 +258,13 @@ def remove_orphan_entities(db: sqlite_utils.Database) -> int:
                    "AND NOT EXISTS (SELECT 1 FROM quotes WHERE speaker_id = e.id)")
         db.conn.execute(f"DELETE FROM places WHERE entity_id IN ({orphans})")
         return db.conn.execute(f"DELETE FROM entities WHERE id IN ({orphans})").rowcount
+
+
+def create_fts(db: sqlite_utils.Database) -> None:
+    """Full-text indexes kept in sync by triggers. replace=True also rebuilds an index whose
+    triggers a killed process cut off."""
+    for table, columns in FTS_TABLES.items():
+        db[table].enable_fts(columns, fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZE, replace=True)
 
 
 def counts(db: sqlite_utils.Database) -> dict[str, int]:

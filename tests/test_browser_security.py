@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import MOSCOW, article_from_sentences, copy_with_article, free_port, start_server, stop_server
+from support import MOSCOW, article_from_sentences, copy_with_article, free_port, start_server, stop_server
 from ingest.models import Entity, Place
 from ingest.serve import datasette_args
 from test_browser import browser, wait_for_markers  # noqa: F401  (fixture: headless chromium)

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, load_plugin
+from support import ROOT, load_plugin
 from test_browser import browser, page  # noqa: F401  (fixtures: headless chromium, offline)
 
 network_page = load_plugin("network_page")

@@ -10,10 +10,10 @@ import sqlite3
 
 import pytest
 
-from conftest import SEEDS
+from support import SEEDS
 from ingest import passages
 from ingest.pipeline import ingest_paths
-from ingest.store import open_database
+from ingest.schema import open_database
 
 WATSON_A = ("“Seperti yang telah kami peringatkan secara terbuka, perundingan senjata antara Rusia dan Korea "
             "Selatan terus mengalami kemajuan,” kata Watson.")
@@ -222,7 +222,7 @@ def test_article_without_shared_passages_has_no_marker(http, hostile):
 def test_an_interrupted_update_is_finished_by_the_next_one(tmp_path, monkeypatch, step, bands_kept):
     """Killed while indexing a chunk: the chunk is rolled back. Killed while summarising:
     the indexed chunk stays, and the summary is still owed."""
-    from conftest import article_from_sentences, save
+    from support import article_from_sentences, save
 
     db = open_database(str(tmp_path / "archive.db"))
     save(db, article_from_sentences("one", "Satu", [WATSON_A, UNRELATED[0]], [], outlet="a.id", published="2023-09-05"))
@@ -272,7 +272,7 @@ def test_passage_tables_are_described_sortable_and_exported(http, db_name, archi
 def test_copies_join_the_cluster_without_adding_bands(tmp_path):
     """A word-for-word copy is paired with its twin by wording alone; a near-identical one
     (at REPRESENTED or more) is verified but adds no bands; an edited one adds its own."""
-    from conftest import article_from_sentences, save
+    from support import article_from_sentences, save
 
     db = open_database(str(tmp_path / "archive.db"))
     near = WATSON_A.replace("terus", "masih terus")
@@ -298,7 +298,7 @@ def test_copies_join_the_cluster_without_adding_bands(tmp_path):
 def test_a_sentence_that_matches_two_clusters_merges_them(tmp_path):
     """X = P Q R and Y = Q R T are too different to cluster (Jaccard about 0.5); Z = P Q R T
     is close to both (about 0.75), so it ties their clusters into one."""
-    from conftest import article_from_sentences, save
+    from support import article_from_sentences, save
 
     p, q = "Menteri luar negeri kedua negara bertemu di Moskow", "untuk membahas kerja sama energi dan pangan"
     r, t = "serta latihan militer bersama di perairan Vladivostok", "yang dijadwalkan berlangsung pada bulan depan"
@@ -319,14 +319,3 @@ def test_a_sentence_that_matches_two_clusters_merges_them(tmp_path):
     assert db.execute("select id, articles, sentences from passage_clusters").fetchall() == [(smallest, 5, 5)]
     assert {row[0] for row in db.execute("select cluster_id from passage_members")} == {smallest}
     db.close()
-
-
-def test_an_archive_from_before_this_schema_is_refused_by_name(tmp_path):
-    from ingest.store import StoreError
-
-    path = tmp_path / "old.db"
-    old = sqlite3.connect(path)
-    old.execute("create table articles (id text primary key)")
-    old.close()
-    with pytest.raises(StoreError, match="old.db: built by an earlier version"):
-        open_database(str(path))

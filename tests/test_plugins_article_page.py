@@ -3,7 +3,7 @@
 import html
 import re
 
-from conftest import load_plugin
+from support import load_plugin
 
 pieces = load_plugin("article_page").pieces
 

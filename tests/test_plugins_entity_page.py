@@ -2,9 +2,9 @@
 
 import html
 
-from conftest import article_from_sentences, save
+from support import article_from_sentences, save
 from ingest.models import Entity
-from ingest.store import open_database
+from ingest.schema import open_database
 
 
 async def test_entity_page_by_id_and_by_key(ds, archive):

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from conftest import load_plugin
+from support import load_plugin
 
 highlight = load_plugin("highlight")
 mark_words, mark_span, render_cell = highlight.mark_words, highlight.mark_span, highlight.render_cell

@@ -1,6 +1,6 @@
 """plugins/links.py: titles, names and ids in results link to the article and entity pages."""
 
-from conftest import load_plugin
+from support import load_plugin
 
 links = load_plugin("links")
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import load_plugin
+from support import load_plugin
 from ingest.stem import stem_text
 from ingest.store import FTS_TOKENIZE
 

@@ -11,10 +11,12 @@ import re
 import sqlite3
 import sys
 
+from pathlib import Path
+
 import httpx
 import pytest
 
-from conftest import ROOT, free_port, load_plugin, start_server, stop_server
+from support import ROOT, free_port, load_plugin, start_server, stop_server
 from ingest import serve
 
 HOSTILE_INPUTS = [
@@ -100,7 +102,8 @@ def test_args_serve_immutable_with_metadata_plugins_templates_and_limits(tmp_pat
     args = serve.datasette_args(tmp_path / "x.db", "127.0.0.1", 9999)
     assert args[:3] == ["serve", "-i", str(tmp_path / "x.db")]
     for option, path in [("--metadata", "metadata.yml"), ("--plugins-dir", "plugins"), ("--template-dir", "templates")]:
-        assert args[args.index(option) + 1] == str(ROOT / path) and (ROOT / path).exists()
+        given = Path(args[args.index(option) + 1])
+        assert given == serve.site_file(path) and given.resolve() == (ROOT / path).resolve()  # the package's copy
     settings = {args[i + 1] for i, arg in enumerate(args) if arg == "--setting"}
     assert {"sql_time_limit_ms", "max_returned_rows"} <= settings
 

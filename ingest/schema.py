@@ -1,0 +1,85 @@
+"""The archive's shape: each stage's tables put together, and older archives migrated.
+
+`store.py` and `passages.py` each define the tables they write (`SCHEMA`); `ensure_schema`
+creates whatever is missing and applies the migrations below, so an archive built by an
+earlier release is upgraded in place instead of re-ingested (at 100,000 articles a
+re-ingest is an hour). Migrations are sqlite-utils `Migrations`, recorded in
+`_sqlite_migrations`; each one is idempotent against the current schema, so a new archive
+(created in the current shape) records them without changing anything.
+
+Archives from before schema 3 (newsarchive 0.1.0 before migrations) are refused by name.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from . import passages, store
+from .store import StoreError
+
+BASELINE_VERSION = 3  # the oldest archive that is migrated: PRAGMA user_version of the last unmigrated release
+MIGRATIONS = Migrations("newsarchive")
+
+
+@MIGRATIONS(name="0004_entity_mention_counts")
+def _entity_mention_counts(db: sqlite_utils.Database) -> None:
+    """`entities.mentions`, kept by `save_article` like `places.mentions`, so that the entities
+    table sorts by how often each is mentioned without counting `mentions`; and an index
+    for the `language` facet on articles."""
+    if "mentions" not in db["entities"].columns_dict:
+        db.execute("ALTER TABLE entities ADD COLUMN mentions INTEGER NOT NULL DEFAULT 0")
+    db.execute("""UPDATE entities SET mentions = (SELECT count(*) FROM mentions WHERE entity_id = entities.id)""")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_language ON articles(language)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_entities_mentions ON entities(mentions)")
+
+
+def ensure_schema(db: sqlite_utils.Database, path: str) -> None:
+    """Create the tables that are missing and migrate an older archive; write nothing when
+    the archive is already current (a write on every open would be a commit readers see)."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    existing = db["articles"].exists()
+    if existing and version < BASELINE_VERSION:
+        raise StoreError(f"{path}: built by an early version of newsarchive (schema {version}, migrations start "
+                         f"at {BASELINE_VERSION}); ingest into a new database file")
+    if existing:
+        MIGRATIONS.apply(db)  # first: the CREATE statements below may index columns a migration adds
+    db.executescript(store.SCHEMA + passages.SCHEMA)
+    if not existing:
+        MIGRATIONS.apply(db)
+    if version != BASELINE_VERSION:
+        db.execute(f"PRAGMA user_version = {BASELINE_VERSION}")  # later versions are recorded as migrations
+
+
+def open_database(path: str) -> sqlite_utils.Database:
+    """Open (creating if needed) an archive database in the current shape."""
+    if not os.path.exists(path) or os.path.getsize(path) == 0:
+        _create(path)
+    return _open(path)
+
+
+def _open(path: str) -> sqlite_utils.Database:
+    try:
+        db = sqlite_utils.Database(path)
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")  # with WAL: a killed process loses nothing committed
+        ensure_schema(db, path)
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"{path}: not an archive database ({error})") from error
+    store.create_fts(db)
+    return db
+
+
+def _create(path: str) -> None:
+    """Build a new archive's tables under a temporary name and rename it into place, so that a
+    process killed while making them never leaves a half-made archive (tables without FTS)."""
+    temporary = f"{path}.new"
+    for leftover in (temporary, f"{temporary}-wal", f"{temporary}-shm"):
+        if os.path.exists(leftover):
+            os.remove(leftover)
+    _open(temporary).close()  # the last connection's close checkpoints and removes the WAL
+    os.replace(temporary, path)

@@ -1,0 +1,85 @@
+"""ingest/schema.py: an archive built by the last release before migrations is upgraded in
+place, not refused, and ends up as a fresh ingest would have made it.
+
+`tests/data/seeds-schema3.db.gz` is seeds/ ingested by newsarchive at commit 7816b5b
+(schema 3, the last release without migrations), untouched since.
+"""
+
+import gzip
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from ingest.schema import MIGRATIONS, open_database
+from ingest.store import StoreError
+from support import ROOT
+
+FIXTURE = ROOT / "tests" / "data" / "seeds-schema3.db.gz"
+
+
+@pytest.fixture
+def schema3_archive(tmp_path):
+    path = tmp_path / "old.db"
+    with gzip.open(FIXTURE) as packed, path.open("wb") as unpacked:
+        shutil.copyfileobj(packed, unpacked)
+    return path
+
+
+def rows(path, table, leave_out=("ingested_at",)):
+    connection = sqlite3.connect(path)
+    columns = [row[1] for row in connection.execute(f"pragma table_info([{table}])") if row[1] not in leave_out]
+    order = ", ".join(str(i + 1) for i in range(len(columns)))
+    found = connection.execute(f"select {', '.join(columns)} from [{table}] order by {order}").fetchall()
+    connection.close()
+    return columns, found
+
+
+def test_the_fixture_is_a_schema_3_archive(schema3_archive):
+    connection = sqlite3.connect(schema3_archive)
+    assert connection.execute("pragma user_version").fetchone()[0] == 3
+    assert "mentions" not in [row[1] for row in connection.execute("pragma table_info(entities)")]
+    assert connection.execute("select count(*) from articles").fetchone()[0] == 5
+
+
+def test_a_schema_3_archive_is_migrated_in_place(schema3_archive):
+    db = open_database(str(schema3_archive))
+    assert [m.name for m in MIGRATIONS.applied(db)] == [m.name for m in MIGRATIONS._migrations]
+    stored = dict(db.execute("select id, mentions from entities"))
+    counted = dict(db.execute("select entity_id, count(*) from mentions group by entity_id"))
+    assert stored == {entity: counted.get(entity, 0) for entity in stored} and sum(stored.values()) == 255
+    assert "idx_articles_language" in {index.name for index in db["articles"].indexes}
+    db.close()
+
+
+def test_a_migrated_archive_is_what_a_fresh_ingest_makes(schema3_archive, seeds_db):
+    result = subprocess.run([sys.executable, "-m", "ingest", "ingest", "seeds", "--db", str(schema3_archive)],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "0 new, 0 updated, 5 unchanged" in result.stdout  # migrated, not re-ingested
+    tables = [name for (name,) in sqlite3.connect(seeds_db).execute(
+        "select name from sqlite_master where type = 'table' and name not like '%fts%' and name not like 'sqlite%'"
+        " and name != '_sqlite_migrations'")]
+    assert {"articles", "entities", "mentions", "passage_members"} <= set(tables)
+    for table in tables:
+        assert rows(schema3_archive, table) == rows(seeds_db, table), table
+
+
+def test_opening_a_current_archive_applies_nothing_again(tmp_path):
+    path = str(tmp_path / "new.db")
+    open_database(path).close()
+    db = open_database(path)
+    assert len(MIGRATIONS.applied(db)) == len(MIGRATIONS._migrations)
+    assert MIGRATIONS.pending(db) == []
+    db.close()
+
+
+def test_an_archive_from_before_migrations_is_refused_by_name(tmp_path):
+    path = tmp_path / "ancient.db"
+    old = sqlite3.connect(path)
+    old.execute("create table articles (id text primary key)")
+    old.close()
+    with pytest.raises(StoreError, match="ancient.db: built by an early version"):
+        open_database(str(path))
