@@ -40,7 +40,7 @@ SIZES ?= 1000 10000 100000
 WORKERS ?= 2
 .PHONY: bench
 bench: install
-	$(BIN)/python bench/ingest_bench.py --sizes $(SIZES) --workers $(WORKERS)
+	$(BIN)/python -m bench.ingest_bench --sizes $(SIZES) --workers $(WORKERS)
 
 # Extraction quality against the hand-labelled set in tests/eval/ (floors: tests/test_evaluation.py).
 eval: install
@@ -52,4 +52,4 @@ SECONDS ?= 30
 ARTICLES ?= 10000
 .PHONY: loadtest
 loadtest: install
-	$(BIN)/python bench/loadtest.py --articles $(ARTICLES) --clients $(CLIENTS) --seconds $(SECONDS)
+	$(BIN)/python -m bench.loadtest --articles $(ARTICLES) --clients $(CLIENTS) --seconds $(SECONDS)

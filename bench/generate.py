@@ -10,7 +10,7 @@ the furniture real pages have: a repeated headline, a date line, a dateline
 The same N and seed always give the same files. Lengths are log-uniform between about
 150 and 2,000 words.
 
-    python bench/generate.py 1000 [--out bench/corpus/1000] [--seed 5]
+    python -m bench.generate 1000 [--out bench/corpus/1000] [--seed 5]
 """
 
 from __future__ import annotations
@@ -25,10 +25,9 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from ingest.clean import clean  # noqa: E402
-from ingest.sentences import sentences_of  # noqa: E402
+from ingest.clean import clean
+from ingest.sentences import sentences_of
 
 DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
 MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",

@@ -16,7 +16,7 @@ For each corpus size (bench/generate.py makes the corpus):
 Figures are reported as ratios to the baseline measured in the same run, since absolute
 times depend on the machine. Results go to bench/results.json and docs/benchmarks.md.
 
-    python bench/ingest_bench.py [--sizes 1000 10000 100000] [--workers 2] [--sample 200] [--repeats 20]
+    python -m bench.ingest_bench [--sizes 1000 10000 100000] [--workers 2] [--sample 200] [--repeats 20]
 """
 
 from __future__ import annotations
@@ -35,23 +35,22 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-import sqlite_utils  # noqa: E402
+import sqlite_utils
 
-from bench import query_bench  # noqa: E402
-from bench.generate import generate  # noqa: E402
-from ingest import meta  # noqa: E402
-from ingest.clean import clean  # noqa: E402
-from ingest.dates import find_dates  # noqa: E402
-from ingest.entities import Extractor  # noqa: E402
-from ingest.passages import update_passages  # noqa: E402
-from ingest.pipeline import build_article  # noqa: E402
-from ingest import sentences  # noqa: E402
-from ingest.quotes import find_quotes  # noqa: E402
-from ingest.sources import find_files, read_documents  # noqa: E402
-from ingest.schema import open_database  # noqa: E402
-from ingest.store import FTS_TOKENIZE, save_article  # noqa: E402
+from bench import query_bench
+from bench.generate import generate
+from ingest import meta
+from ingest.clean import clean
+from ingest.dates import find_dates
+from ingest.entities import Extractor
+from ingest.passages import update_passages
+from ingest.pipeline import build_article
+from ingest import sentences
+from ingest.quotes import find_quotes
+from ingest.sources import find_files, read_documents
+from ingest.schema import open_database
+from ingest.store import FTS_TOKENIZE, save_article
 
 STAGES = ["read", "clean", "split", "describe", "extract", "gazetteer", "quotes", "dates", "stem", "write", "fts",
           "passages"]

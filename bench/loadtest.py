@@ -1,6 +1,6 @@
 """Load test (issue 6): many concurrent clients against `newsarchive serve`, loopback only.
 
-    python bench/loadtest.py [--articles 10000] [--clients 32] [--seconds 30] [--db archive.db]
+    python -m bench.loadtest [--articles 10000] [--clients 32] [--seconds 30] [--db archive.db]
 
 Builds (once, cached in the system's temp folder) an archive of N articles from the bench
 generator (`bench/generate.py`) if there is one, else from copies of seeds/; serves it exactly
@@ -32,9 +32,8 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from bench.query_bench import Server  # noqa: E402  the server as `newsarchive serve` starts it
+from bench.query_bench import Server  the server as `newsarchive serve` starts it
 
 SEARCH_WORDS = ["pertemuan", "Putin", "Kim Jong Un", "Vostochny", "senjata", "Rusia Korea Utara", "bertemu",
                 "Moskow", "kerja sama", "\"Dewan Keamanan\"", "Shoigu", "satelit", "sanksi", "xyzzy"]

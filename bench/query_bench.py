@@ -30,7 +30,7 @@ Percentiles: `statistics.quantiles(n=100, method="inclusive")` (linear interpola
 the closest ranks); with 20 repeats p99 is close to the slowest request. One untimed request
 warms each case. MB = 1,000,000 bytes.
 
-    python bench/query_bench.py DB [--repeats 20] [--csv-repeats 3]
+    python -m bench.query_bench DB [--repeats 20] [--csv-repeats 3]
 """
 
 from __future__ import annotations
@@ -54,10 +54,11 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-import yaml  # noqa: E402
-from datasette.utils import tilde_encode  # noqa: E402
+import yaml
+from datasette.utils import tilde_encode
+
+from ingest.serve import ServerProcess
 
 # The fixed queries. Words as the bench corpus (bench/generate.py, recombined seed sentences)
 # and seeds/ use them: "Korea" is in about half of all sentences, "Vostochny" (the cosmodrome)
@@ -72,42 +73,13 @@ FACET_SQL = ("select {col} as value, count(*) as count from ({sql}) where {col} 
              "group by {col} order by count desc, value limit {limit}")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """`python -m ingest serve --db DB` on a free loopback port, answering when `start` returns."""
+class Server(ServerProcess):
+    """`python -m ingest serve --db DB` on a free loopback port (the package's one harness),
+    with a plain request for checks."""
 
     def __init__(self, db: Path, log: Path):
-        self.db, self.log, self.port, self.process = db, log, free_port(), None
-
-    def start(self, timeout: float = 120) -> None:
-        with self.log.open("w") as out:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "ingest", "serve", "--db", str(self.db), "--port", str(self.port)],
-                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited with {self.process.returncode}:\n{self.log.read_text()}")
-            try:
-                if self.get("/-/versions.json")[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"server did not answer within {timeout:.0f} s:\n{self.log.read_text()}")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        command = ServerProcess.serving(db, log)
+        super().__init__(command.command, command.port, log)
 
     def get(self, path: str) -> tuple[int, bytes]:
         """One request on a fresh connection (for checks, not timed)."""
@@ -418,7 +390,7 @@ def main() -> int:
     print("\n".join(markdown(results)))
     if args.doc:
         args.doc.write_text("\n".join([f"# Queries on {args.db.name}", "",
-                                       "Written by `python bench/query_bench.py` (see its docstring).", "",
+                                       "Written by `python -m bench.query_bench` (see its docstring).", "",
                                        *markdown(results), ""]), encoding="utf-8")
     return 1 if "error" in results["csv"] else 0
 

@@ -1,20 +1,12 @@
 """bench/query_bench.py against a real server on the seeds archive: every case answers, with
 the rows the same SQL gives in sqlite3. No timing assertions: only that timings were taken."""
 
-import importlib.util
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def load_query_bench():
-    spec = importlib.util.spec_from_file_location("query_bench", ROOT / "bench" / "query_bench.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from bench import query_bench
 
 
 @pytest.fixture
@@ -29,7 +21,6 @@ def db(seeds_db, tmp_path) -> Path:
 
 
 def test_every_case_answers_with_the_raw_rows(db):
-    query_bench = load_query_bench()
     results = query_bench.measure_queries(db, repeats=3, csv_repeats=1)
     with sqlite3.connect(db) as c:
         sentences = c.execute("select count(*) from sentences").fetchone()[0]
@@ -66,14 +57,12 @@ def test_every_case_answers_with_the_raw_rows(db):
 
 
 def test_an_error_page_stops_the_benchmark(db, monkeypatch):
-    query_bench = load_query_bench()
     monkeypatch.setattr(query_bench, "TABLES", ["no_such_table"])
     with pytest.raises(RuntimeError, match="HTTP 404"):
         query_bench.measure_queries(db, repeats=2, csv_repeats=1)
 
 
 def test_markdown_says_when_the_csv_was_cut_off():
-    query_bench = load_query_bench()
     ms = {"p50": 1.0, "p95": 2.0, "p99": 3.0}
     results = {"articles": 9000, "sentences": 300000, "repeats": 20,
                "server": {"datasette": "0.65.5", "sqlite": "3.40.1"},
@@ -90,7 +79,6 @@ def test_markdown_says_when_the_csv_was_cut_off():
 def test_markdown_shows_a_refused_canned_query_beside_its_sqlite3_time():
     """A canned query Datasette refuses (e.g. "SQL Interrupted" at the time limit) is a row of
     its own, not the end of the run."""
-    query_bench = load_query_bench()
     case = {"url": "/archive/places_map?q=", "error": "HTTP 400: SQL Interrupted", "sqlite_once_ms": 4210.5}
     text = "\n".join(query_bench.markdown({
         "articles": 5, "sentences": 70, "repeats": 2, "server": {"datasette": "0.65.5", "sqlite": "3.40.1"},
