@@ -42,7 +42,7 @@ WORKERS ?= 2
 bench: install
 	$(BIN)/python -m bench.ingest_bench --sizes $(SIZES) --workers $(WORKERS)
 
-# Extraction quality against the hand-labelled set in tests/eval/ (floors: tests/test_evaluation.py).
+# Extraction quality against the hand-labelled sets in ingest/evalset/ (floors: tests/test_evaluation.py).
 eval: install
 	$(BIN)/python -m ingest.evaluation
 

@@ -1,8 +1,16 @@
-"""How far the extractor can be trusted, measured against a hand-labelled set.
+"""How far the extractor can be trusted, measured against hand-labelled sets.
 
-    python -m ingest.evaluation [tests/eval/gold.yml]      (or `make eval`)
+    python -m ingest.evaluation        (or `make eval`)
 
-The gold file lists, per article, every entity a careful reader finds in the body (its
+Two sets, both in `ingest/evalset/`:
+
+- **real** (`real/`, `manifest.csv`): real articles from many outlets, as found, labelled
+  exhaustively (`LABELLING.md`), split once into `dev` (look at it, tune on it) and `test`
+  (score only). `evaluate_real` scores a split; see `RealScores` for the figures.
+- **curated** (`curated.yml`): the five seeds and two texts written for the tests, with
+  quotes; the seed figures must never fall.
+
+The curated file lists, per article, every entity a careful reader finds in the body (its
 canonical name, type, surface forms and, for places, coordinates) and the quotes with
 named speakers. Figures:
 
@@ -17,6 +25,7 @@ named speakers. Figures:
 from __future__ import annotations
 
 import math
+import re
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -26,10 +35,10 @@ import yaml
 
 from .entities import Extractor
 from .pipeline import build_article
+from .realset import LabelledArticle, evalset_dir, load
 from .sources import read_documents
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_GOLD = ROOT / "tests" / "eval" / "gold.yml"
+DEFAULT_GOLD = evalset_dir() / "curated.yml"
 TYPES = ("person", "organization", "place")
 
 
@@ -92,7 +101,7 @@ def evaluate(gold_path: Path = DEFAULT_GOLD) -> Scores:
     scores = Scores()
     predicted_keys: dict[str, list[str]] = defaultdict(list)  # gold entity -> predicted keys of its found mentions
     for item in gold:
-        (document,) = read_documents(ROOT / item["file"])
+        (document,) = read_documents(Path(gold_path).parent / item["file"])
         article = build_article(document, extractor)
         _score_entities(item["entities"], article, scores, predicted_keys)
         _score_quotes(item.get("quotes", []), article, scores)
@@ -141,9 +150,170 @@ def _score_quotes(gold_quotes, article, scores: Scores) -> None:
             scores.quotes_right += 1
 
 
+@dataclass
+class RealScores(Scores):
+    """Scores on the real set: entities as in `Scores`, plus merges within and across
+    articles, places on the map within tolerance, and metadata and furniture per article."""
+
+    merge_within_right: int = 0
+    merge_within_total: int = 0
+    places_near: int = 0  # mappable gold places found with coordinates within tolerance
+    places_mappable: int = 0
+    published_right: int = 0
+    published_stated: int = 0  # articles whose text or URL states the date
+    published_invented: int = 0  # a date given where the article states none
+    outlet_right: int = 0
+    title_right: int = 0
+    title_stated: int = 0
+    clean_articles: int = 0  # no furniture among the sentences
+    articles: int = 0
+
+    def summary(self) -> dict[str, float]:
+        figures = super().summary()
+        share = (lambda right, total: right / total if total else 0.0)
+        figures.update(
+            merge_within_accuracy=share(self.merge_within_right, self.merge_within_total),
+            places_within_tolerance=share(self.places_near, self.places_mappable),
+            published_accuracy=share(self.published_right, self.published_stated),
+            published_invented=self.published_invented,
+            outlet_accuracy=share(self.outlet_right, self.articles),
+            title_accuracy=share(self.title_right, self.title_stated),
+            furniture_free=share(self.clean_articles, self.articles),
+        )
+        return figures
+
+    def rows(self) -> list[tuple[str, str]]:
+        s = self.summary()
+        rows = []
+        for type_ in TYPES:
+            p, r, f = self.prf(type_)
+            rows.append((f"{type_}: precision / recall / F1", f"{p:.3f} / {r:.3f} / {f:.3f}"))
+        rows += [
+            ("mentions merged into the right entity, within articles",
+             f"{s['merge_within_accuracy']:.3f} ({self.merge_within_right}/{self.merge_within_total})"),
+            ("... across articles", f"{s['merge_accuracy']:.3f} ({self.merge_right}/{self.merge_total})"),
+            ("mappable places within tolerance (50 km, or the place's own size)",
+             f"{s['places_within_tolerance']:.3f} ({self.places_near}/{self.places_mappable})"),
+            ("published date right (articles that state it)",
+             f"{s['published_accuracy']:.3f} ({self.published_right}/{self.published_stated})"),
+            ("a date given where the article states none", f"{self.published_invented}"),
+            ("outlet right", f"{s['outlet_accuracy']:.3f} ({self.outlet_right}/{self.articles})"),
+            ("title right (articles with a headline)",
+             f"{s['title_accuracy']:.3f} ({self.title_right}/{self.title_stated})"),
+            ("no furniture among the sentences", f"{s['furniture_free']:.3f} ({self.clean_articles}/{self.articles})"),
+        ]
+        return rows
+
+
+def evaluate_real(split: str, articles: list[LabelledArticle] | None = None) -> RealScores:
+    """Score the real set's `split` ("dev" or "test")."""
+    extractor = Extractor()
+    scores = RealScores()
+    across: dict[str, list[str]] = defaultdict(list)  # gold entity -> predicted keys, over the split
+    for labelled in articles if articles is not None else load():
+        if labelled.split != split:
+            continue
+        article = build_article(_document(labelled), extractor)
+        within = _score_real_article(labelled, article, scores)
+        for name, predicted in within.items():
+            across[name] += predicted
+        in_article = Scores()
+        _score_merges(within, in_article)
+        scores.merge_within_right += in_article.merge_right
+        scores.merge_within_total += in_article.merge_total
+    _score_merges(across, scores)
+    return scores
+
+
+def _document(labelled: LabelledArticle):
+    """The text as a scraper hands it over: the page's text and the URL it came from."""
+    (document,) = read_documents(evalset_dir() / "real" / f"{labelled.name}.txt")
+    document.url = labelled.labels["url"]
+    return document
+
+
+def _score_real_article(labelled: LabelledArticle, article, scores: RealScores) -> dict[str, list[str]]:
+    """Add the article's figures to `scores`; returns its gold entities' predicted keys."""
+    labels = labelled.labels
+    entities = labels["entities"] or []
+    keys: dict[str, list[str]] = defaultdict(list)
+    _score_entities([{**e, "name": f"{e['type']}:{e['name']}"} for e in entities], article, Scores(), keys)
+    found = {(m.surface, m.entity.type): m.entity for m in article.mentions}
+    expected = {(surface, e["type"]) for e in entities for surface in e["surfaces"]}
+    for key in expected:
+        scores.counts[key[1]]["tp" if key in found else "fn"] += 1
+    for key in found:
+        if key not in expected:
+            scores.counts[key[1]]["fp"] += 1
+    for entity in entities:
+        if entity["type"] != "place" or "lat" not in entity:
+            continue
+        scores.places_mappable += 1
+        tolerance = max(50.0, float(entity.get("tolerance_km") or 0))
+        for surface in entity["surfaces"]:
+            place = getattr(found.get((surface, "place")), "place", None)
+            if place is not None and place.latitude is not None and haversine_km(
+                    entity["lat"], entity["lon"], place.latitude, place.longitude) <= tolerance:
+                scores.places_near += 1
+                break
+    scores.articles += 1
+    published = labels.get("published")
+    if published is not None:
+        scores.published_stated += 1
+        scores.published_right += article.published == published.isoformat()
+    elif article.published is not None:
+        scores.published_invented += 1
+    scores.outlet_right += same_outlet(labels["outlet"], article.outlet)
+    if labels.get("title"):
+        scores.title_stated += 1
+        scores.title_right += _words(labels["title"]) == _words(article.title or "")
+    pieces = [_words(str(piece)) for piece in labels.get("furniture") or []]
+    scores.clean_articles += not any(
+        piece and (piece in text or (len(text) >= 20 and text in piece))
+        for text in (_words(s.text) for s in article.sentences) for piece in pieces)
+    return keys
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+_OUTLET_SUFFIX = re.compile(r"(\.(com|co|id|net|org|tv|news|my|or))+$")
+
+
+def fold_outlet(name: str | None) -> str:
+    """An outlet's name as compared: lower case, no "www." or domain ending, letters and digits only
+    ("KOMPAS.com", "Kompas.com" and "kompas" are one outlet)."""
+    name = (name or "").casefold().strip()
+    name = _OUTLET_SUFFIX.sub("", name.removeprefix("www."))
+    return re.sub(r"[^0-9a-z]", "", name)
+
+
+def same_outlet(gold: str, predicted: str | None) -> bool:
+    """The same outlet, also when one name is the other's brand ("ANTARA" and "antaranews.com")."""
+    a, b = fold_outlet(gold), fold_outlet(predicted)
+    return bool(a and b) and (a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a))))
+
+
+def real_table() -> str:
+    """`make eval`'s table for the real set: test and dev side by side."""
+    articles = load()
+    test, dev = evaluate_real("test", articles), evaluate_real("dev", articles)
+    counts = {split: sum(a.split == split for a in articles) for split in ("test", "dev")}
+    lines = [f"| measure | test ({counts['test']} articles) | dev ({counts['dev']} articles) |", "|---|---:|---:|"]
+    for (label, test_value), (_, dev_value) in zip(test.rows(), dev.rows()):
+        lines.append(f"| {label} | {test_value} | {dev_value} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> None:
-    gold_path = Path(argv[0]) if argv else DEFAULT_GOLD
-    print(evaluate(gold_path).table())
+    if argv == ["--curated"]:
+        print(evaluate().table())
+        return
+    print("Real evaluation set (ingest/evalset/real/; test is scored, never tuned on):\n")
+    print(real_table())
+    print("\nCurated set (ingest/evalset/curated.yml: the five seeds and two written texts):\n")
+    print(evaluate().table())
 
 
 if __name__ == "__main__":

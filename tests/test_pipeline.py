@@ -6,9 +6,10 @@ import pytest
 
 from ingest.entities import Extractor
 from ingest.pipeline import build_article
+from ingest.realset import evalset_dir
 from ingest.sources import read_documents
 
-UNSEEN = Path(__file__).parent / "data" / "unseen_article.txt"
+UNSEEN = evalset_dir() / "written" / "unseen_article.txt"  # labelled in the curated evaluation set
 
 
 @pytest.fixture(scope="module")
