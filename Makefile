@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB ?= archive.db
 PORT ?= 8001
 
-.PHONY: install install-test browser demo ingest serve test clean eval
+.PHONY: install install-test browser demo ingest serve test clean eval screenshots lint
 
 $(BIN)/newsarchive: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ demo: ingest
 
 test: install-test browser
 	$(BIN)/python -m pytest -q
+
+# The screenshots in docs/ (README): the browser tests, saving into docs/ instead of a temporary folder.
+screenshots: install-test browser
+	NEWSARCHIVE_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/test_browser.py tests/test_network_page.py
 
 clean:
 	rm -rf $(VENV) *.egg-info $(DB) $(DB)-wal $(DB)-shm $(DB).lock

@@ -4,6 +4,7 @@
 in its title and body) so that every server and browser test also proves escaping.
 """
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -69,6 +70,16 @@ def server(archive_db, tmp_path_factory) -> str:
 def http(server):
     with httpx.Client(base_url=server, timeout=30) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory) -> Path:
+    """Where the browser tests save their screenshots: docs/ under `make screenshots`
+    (NEWSARCHIVE_SCREENSHOTS=docs), else a temporary folder, so a test run leaves the tree clean."""
+    chosen = os.environ.get("NEWSARCHIVE_SCREENSHOTS")
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """The site in a real browser: Playwright driving Debian's headless chromium (never
 `playwright install`), with every request that leaves the machine aborted, so the maps
-prove their markers render offline. The screenshots in docs/ are taken here.
+prove their markers render offline. The screenshots in docs/ are taken here by
+`make screenshots`; other runs write them to a temporary folder.
 
 Every test also fails if a page raises a JavaScript error or opens a dialog (an `alert`
 from the hostile article's markup would).
@@ -10,12 +11,10 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
-from support import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
-DOCS = ROOT / "docs"
 # Markers on a Leaflet map: single markers count 1, markercluster icons show their count.
 MARKER_TOTAL = """() => [...document.querySelectorAll('.leaflet-marker-icon')].reduce(
     (total, icon) => total + (icon.classList.contains('marker-cluster') ? parseInt(icon.textContent, 10) : 1), 0)"""
@@ -52,9 +51,12 @@ def wait_for_markers(page, expected: int) -> int:
     return page.evaluate(MARKER_TOTAL)
 
 
-def screenshot(page, name: str) -> None:
-    DOCS.mkdir(exist_ok=True)
-    page.screenshot(path=DOCS / name)
+@pytest.fixture(scope="module")
+def screenshot(screenshots):
+    def take(page, name: str) -> None:
+        page.screenshot(path=screenshots / name)
+        assert (screenshots / name).stat().st_size > 0
+    return take
 
 
 def test_typing_into_the_sentences_search_box_shows_the_matching_row(page, db_name, archive):
@@ -72,7 +74,7 @@ def test_typing_into_the_sentences_search_box_shows_the_matching_row(page, db_na
         assert "Vostochny" in rows.nth(i).inner_text()
 
 
-def test_stemmed_search_shows_marked_snippets(page, db_name):
+def test_stemmed_search_shows_marked_snippets(page, db_name, screenshot):
     page.goto(f"/{db_name}/search")
     page.fill("input[name=q]", "pertemuan")
     page.press("input[name=q]", "Enter")
@@ -88,7 +90,7 @@ def test_stemmed_search_shows_marked_snippets(page, db_name):
     ("places_map", """select count(distinct p.entity_id) from places p join mentions m on m.entity_id = p.entity_id
                       where latitude is not null and longitude is not null"""),
 ])
-def test_map_shows_a_marker_for_every_place_with_coordinates(page, db_name, archive, path, sql):
+def test_map_shows_a_marker_for_every_place_with_coordinates(page, db_name, archive, path, sql, screenshot):
     expected = archive.execute(sql).fetchone()[0]
     assert expected
     page.goto(f"/{db_name}/{path}")
@@ -110,7 +112,7 @@ def test_map_popup_names_the_place_and_links_to_its_mentions(page, db_name, arch
     assert page.locator("h1").inner_text() in names
 
 
-def test_article_page_highlights_every_mention(page, archive):
+def test_article_page_highlights_every_mention(page, archive, screenshot):
     article_id = archive.execute(
         "select article_id from mentions group by article_id order by count(*) desc").fetchone()[0]
     mentions = archive.execute("select count(*) from mentions where article_id = ?", [article_id]).fetchone()[0]

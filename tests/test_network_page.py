@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from support import ROOT, load_plugin
+from support import load_plugin
 from test_browser import browser, page  # noqa: F401  (fixtures: headless chromium, offline)
 
 network_page = load_plugin("network_page")
@@ -74,7 +74,7 @@ def test_network_page_lists_nodes_and_embeds_escaped_data(http, archive):
     assert "cdn" not in page.lower() and not re.search(r'<script[^>]+src="https?://', page)
 
 
-def test_network_page_draws_every_node_and_links_to_entity_pages(page, archive):  # noqa: F811
+def test_network_page_draws_every_node_and_links_to_entity_pages(page, archive, screenshots):  # noqa: F811
     top = 15
     nodes = expected_nodes(archive, top)
     edges = expected_edges(archive, {n["id"] for n in nodes})
@@ -90,7 +90,7 @@ def test_network_page_draws_every_node_and_links_to_entity_pages(page, archive):
             c.cx.baseVal.value >= 0 && c.cx.baseVal.value <= box.width &&
             c.cy.baseVal.value >= 0 && c.cy.baseVal.value <= box.height); }""")
     assert inside
-    page.screenshot(path=ROOT / "docs" / "network.png")  # like test_browser.py's screenshots
+    page.screenshot(path=screenshots / "network.png")  # docs/ with `make screenshots`
     target = nodes[0]
     page.locator(f"#network a.node[data-entity-id='{target['id']}'] circle").click()
     page.wait_for_url(f"**/entity/{target['id']}")
