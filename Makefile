@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB ?= archive.db
 PORT ?= 8001
 
-.PHONY: install install-test browser demo ingest serve test clean eval screenshots lint
+.PHONY: install install-test browser demo ingest serve test clean eval screenshots lint docs
 
 $(BIN)/newsarchive: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,15 @@ test: install-test browser
 # The screenshots in docs/ (README): the browser tests, saving into docs/ instead of a temporary folder.
 screenshots: install-test browser
 	NEWSARCHIVE_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/test_browser.py tests/test_network_page.py
+
+# The README's generated parts (CLI help, schema and quality tables): ingest/docs.py, written by cog.
+docs: install-test
+	$(BIN)/cog -r README.md
+
+# Style gate: ruff's lint rules and import order over the whole tree, mypy over ingest/ (pyproject.toml).
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) *.egg-info $(DB) $(DB)-wal $(DB)-shm $(DB).lock

@@ -31,26 +31,25 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
 
 import sqlite_utils
 
 from bench import query_bench
 from bench.generate import generate
-from ingest import meta
+from ingest import meta, sentences
 from ingest.clean import clean
 from ingest.dates import find_dates
 from ingest.entities import Extractor
 from ingest.passages import update_passages
 from ingest.pipeline import build_article
-from ingest import sentences
 from ingest.quotes import find_quotes
-from ingest.sources import find_files, read_documents
 from ingest.schema import open_database
+from ingest.sources import find_files, read_documents
 from ingest.store import FTS_TOKENIZE, save_article
+
+ROOT = Path(__file__).resolve().parent.parent
 
 STAGES = ["read", "clean", "split", "describe", "extract", "gazetteer", "quotes", "dates", "stem", "write", "fts",
           "passages"]
@@ -384,7 +383,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     parser.add_argument("--doc", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
-    results = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(), "sizes": {}}
+    results = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(), "sizes": {}}
     with tempfile.TemporaryDirectory(prefix="newsarchive-bench-") as work:
         for n in args.sizes:
             started = time.perf_counter()

@@ -26,14 +26,14 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.query_bench import Server  # the server as `newsarchive serve` starts it
 
-from bench.query_bench import Server  the server as `newsarchive serve` starts it
+ROOT = Path(__file__).resolve().parent.parent
 
 SEARCH_WORDS = ["pertemuan", "Putin", "Kim Jong Un", "Vostochny", "senjata", "Rusia Korea Utara", "bertemu",
                 "Moskow", "kerja sama", "\"Dewan Keamanan\"", "Shoigu", "satelit", "sanksi", "xyzzy"]
@@ -140,7 +140,7 @@ def report(args, db, results, errors, rss_before, rss_peak, seconds) -> tuple[st
     lines = [
         "# Load test",
         "",
-        f"`make loadtest` (`bench/loadtest.py`), run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on "
+        f"`make loadtest` (`bench/loadtest.py`), run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on "
         f"{os.cpu_count()} CPUs ({platform.machine()}, Python {platform.python_version()}), loopback only.",
         "",
         f"- Archive: {articles:,} articles, {sentences:,} sentences, "

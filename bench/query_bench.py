@@ -43,22 +43,20 @@ import http.client
 import importlib.util
 import json
 import re
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-
 import yaml
 from datasette.utils import tilde_encode
 
 from ingest.serve import ServerProcess
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # The fixed queries. Words as the bench corpus (bench/generate.py, recombined seed sentences)
 # and seeds/ use them: "Korea" is in about half of all sentences, "Vostochny" (the cosmodrome)

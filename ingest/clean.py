@@ -206,8 +206,8 @@ def _header_line(page: CleanPage, line: Line) -> None:
     kind = furniture_kind(text)
     if kind:
         page.furniture.append(_furniture(kind, line))
-    elif DOMAIN.match(text):
-        page.domain = DOMAIN.match(text).group(1).lower()
+    elif domain := DOMAIN.match(text):
+        page.domain = domain.group(1).lower()
         page.furniture.append(_furniture("site", line))
     elif DATE_LINE.match(text) and HAS_DIGIT.search(text):
         page.date_lines.append(text)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
+from typing import Any
 
 from .lexicon import MONTHS, WEEKDAYS, alternation
 from .models import DatedMention, Sentence
@@ -64,23 +65,26 @@ def _resolve(kind: str, match: re.Match, base: date | None):
     """(date_start, date_end, granularity, relative) as ISO strings, or None if not a date.
 
     Dates that need the published date and have none come back as (None, None, ...)."""
-    groups = match.groupdict()
+    groups: dict[str, Any] = match.groupdict()
     month = MONTHS.get((groups.get("month_name") or "").lower()) or (
         int(groups["month"]) if groups.get("month") else None)
-    year = groups.get("year")
+    year: Any = groups.get("year")
     if kind == "numeric":
         year = int(year) + (2000 if len(year) == 2 else 0)
         return _day_span(year, month, int(groups["day"]), None, relative=False)
     if kind == "day_month":
-        if year is None and base is None:
-            return None, None, "day", True
-        return _day_span(int(year) if year else base.year, month, int(groups["day"]),
-                         int(groups["day_end"]) if groups.get("day_end") else None, relative=year is None)
+        if year is None:
+            if base is None:
+                return None, None, "day", True
+            year = base.year
+        return _day_span(int(year), month, int(groups["day"]),
+                         int(groups["day_end"]) if groups.get("day_end") else None, relative=groups["year"] is None)
     if kind == "month_year":
         return _month_span(int(year), month, relative=False)
     if base is None:
         return None, None, _granularity(kind, groups), True
     if kind == "month_relative":
+        assert month is not None, "the pattern has a month name"
         if groups["direction"].lower() == "lalu":  # the latest such month before publication
             year = base.year if month < base.month else base.year - 1
         else:  # the next such month after it

@@ -31,6 +31,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
+from typing import Any
 
 import yaml
 
@@ -60,8 +61,8 @@ class Cues:
 @lru_cache(maxsize=1)
 def load_cues() -> Cues:
     data = yaml.safe_load(files("ingest").joinpath("data/cues.yml").read_text(encoding="utf-8"))
-    return Cues(speech_verbs=SPEAKER_CUES,
-                **{key: value if isinstance(value, dict) else frozenset(value) for key, value in data.items()})
+    fields: dict[str, Any] = {key: value if isinstance(value, dict) else frozenset(value) for key, value in data.items()}
+    return Cues(speech_verbs=SPEAKER_CUES, **fields)
 
 
 @dataclass(slots=True)
@@ -90,13 +91,13 @@ class ArticleContext:
         for name in {entity.name, surface}:
             words = name.split()
             if len(words) > 1:
-                self.aliases.setdefault(fold(name), entity)
+                self.aliases.setdefault(name_key(name), entity)
                 for word in (words[0], words[-1]):
-                    self.aliases.setdefault(fold(word), entity)
+                    self.aliases.setdefault(name_key(word), entity)
 
 
 @lru_cache(maxsize=200_000)
-def fold(text: str) -> str:
+def name_key(text: str) -> str:
     """Case, diacritics, hyphens and a leading English article folded: the key of a new name."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
@@ -109,7 +110,7 @@ def fold(text: str) -> str:
 def new_entity(name: str, type_: str, kind: str | None = None) -> Entity:
     name = re.sub(r"^(?:The)\s+", "", name)
     place = Place(None, None, None, kind or "region") if type_ == "place" else None
-    return Entity(f"{type_}:{fold(name)}", name, type_, None, place)
+    return Entity(f"{type_}:{name_key(name)}", name, type_, None, place)
 
 
 def is_capitalised(word: str) -> bool:
@@ -177,7 +178,7 @@ class Extractor:
         previous = mentions[-1]
         if previous.entity.key.startswith(f"{previous.entity.type}:") and previous.entity.type == entity.type:
             previous.entity = entity
-            context.aliases[fold(previous.surface)] = entity
+            context.aliases[name_key(previous.surface)] = entity
 
     def _read_run(self, text, tokens, run_start, run_end, context, mentions):
         """Yield (first token, end token, entity) for each name found in one capitalised run."""
@@ -220,7 +221,7 @@ class Extractor:
         longest = min(run_end - i, max(self.gazetteer.max_tokens, MAX_NAME_WORDS))
         countries = frozenset(context.countries)
         for n in range(longest, 0, -1):
-            surface = fold(" ".join(t.text for t in tokens[i:i + n]))
+            surface = name_key(" ".join(t.text for t in tokens[i:i + n]))
             if surface in context.aliases:
                 return i, i + n, context.aliases[surface]
             match = self.gazetteer.lookup(" ".join(t.text for t in tokens[i:i + n]), countries)
@@ -293,13 +294,13 @@ class Extractor:
     def _acronym(self, text, tokens, i, mentions, context) -> Entity:
         """An acronym in brackets right after a name is that name's short form: "(NSC)"."""
         word = tokens[i].text
-        if fold(word) in context.aliases:
-            return context.aliases[fold(word)]
+        if name_key(word) in context.aliases:
+            return context.aliases[name_key(word)]
         if mentions and text[mentions[-1].char_end:tokens[i].start].strip() == "(":
             entity = mentions[-1].entity
         else:
             entity = new_entity(word, "organization")
-        context.aliases[fold(word)] = entity
+        context.aliases[name_key(word)] = entity
         return entity
 
     def _is_name_word(self, word: str) -> bool:

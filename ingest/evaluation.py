@@ -34,12 +34,13 @@ from pathlib import Path
 import yaml
 
 from .entities import Extractor
+from .models import ENTITY_TYPES
 from .pipeline import build_article
 from .realset import LabelledArticle, evalset_dir, load
 from .sources import read_documents
 
 DEFAULT_GOLD = evalset_dir() / "curated.yml"
-TYPES = ("person", "organization", "place")
+TYPES = ENTITY_TYPES
 
 
 @dataclass
@@ -170,7 +171,10 @@ class RealScores(Scores):
 
     def summary(self) -> dict[str, float]:
         figures = super().summary()
-        share = (lambda right, total: right / total if total else 0.0)
+
+        def share(right: int, total: int) -> float:
+            return right / total if total else 0.0
+
         figures.update(
             merge_within_accuracy=share(self.merge_within_right, self.merge_within_total),
             places_within_tolerance=share(self.places_near, self.places_mappable),

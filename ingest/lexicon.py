@@ -17,6 +17,8 @@ from importlib.resources import files
 
 from .stem import stem_word
 
+QUOTE_MARKS = "“”\"„«»"  # news mixes curly and straight quotes, and guillemets
+
 # The calendar: month names (Indonesian and English) and Indonesian weekdays, lowercase.
 MONTHS = {
     "januari": 1, "februari": 2, "maret": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7, "agustus": 8,

@@ -48,7 +48,7 @@ class IngestLock:
         self.path = lock_path(db_path)
         self._fd: int | None = None
 
-    def acquire(self) -> "IngestLock":
+    def acquire(self) -> IngestLock:
         for _ in range(10):  # a finishing ingest may unlink the file between our open and flock
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
@@ -81,7 +81,7 @@ class IngestLock:
         os.close(self._fd)  # closing releases the flock
         self._fd = None
 
-    def __enter__(self) -> "IngestLock":
+    def __enter__(self) -> IngestLock:
         return self.acquire()
 
     def __exit__(self, *exc) -> None:

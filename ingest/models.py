@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+ENTITY_TYPES = ("person", "organization", "place")  # entities.type; every stage and page uses these three
+
 
 @dataclass
 class Document:
@@ -56,7 +58,7 @@ class Entity:
     name: str  # canonical display name
     type: str  # "person", "organization" or "place"
     wikidata: str | None = None
-    place: "Place | None" = None
+    place: Place | None = None
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ class Article:
     mentions: list[Mention] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     dates: list[DatedMention] = field(default_factory=list)
-    furniture: list["Furniture"] = field(default_factory=list)
+    furniture: list[Furniture] = field(default_factory=list)
 
 
 @dataclass

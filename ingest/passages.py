@@ -61,7 +61,8 @@ import re
 import struct
 import zlib
 from dataclasses import dataclass
-from itertools import combinations
+
+from .lexicon import QUOTE_MARKS
 
 SHINGLE = 5
 BIN_BITS = 6
@@ -143,11 +144,12 @@ CREATE INDEX IF NOT EXISTS idx_article_copies_copy_of ON article_copies(copy_of)
 """
 
 WORD = re.compile(r"\w+")
-QUOTE = re.compile(r"[\"“”„«»]([^\"“”„«»]+)[\"“”„«»]")
+QUOTE = re.compile(f"[{QUOTE_MARKS}]([^{QUOTE_MARKS}]+)[{QUOTE_MARKS}]")
 EMPTY = (1 << 32) - 1
 
 
-def normalise(text: str) -> str:
+def wording(text: str) -> str:
+    """A sentence as compared: lower case, words only, single spaces."""
     return " ".join(WORD.findall(text.lower()))
 
 
@@ -156,9 +158,9 @@ def units(text: str) -> list[str]:
     (nearly) the whole sentence."""
     if len(text) < MIN_CHARS:
         return []
-    whole = normalise(text)
+    whole = wording(text)
     result = [whole] if len(whole) >= SHINGLE else []
-    quotes = [normalise(q) for q in QUOTE.findall(text)]
+    quotes = [wording(q) for q in QUOTE.findall(text)]
     quote = max(quotes, key=len, default="")
     if len(quote) >= MIN_QUOTE_CHARS and len(quote) < 0.9 * len(whole):
         result.append(quote)
@@ -232,22 +234,6 @@ def word_shingles(text: str) -> frozenset[int]:
 
 def article_bands(body_shingles: frozenset[int]) -> list[int]:
     return bands(signature(body_shingles)) if body_shingles else []
-
-
-def cluster_pairs(texts: list[str]) -> list[tuple[int, int, float]]:
-    """Near-duplicate pairs among `texts` (indexes into the list) by the same LSH and
-    verification as the archive, for tests and one-off use."""
-    buckets: dict[int, list[int]] = {}
-    for index, text in enumerate(texts):
-        for band in sentence_bands(text):
-            buckets.setdefault(band, []).append(index)
-    candidates = {pair for bucket in buckets.values() for pair in combinations(sorted(set(bucket)), 2)}
-    found = []
-    for a, b in sorted(candidates):
-        score = similarity(sentence_shingles(texts[a]), sentence_shingles(texts[b]))
-        if score >= THRESHOLD:
-            found.append((a, b, score))
-    return found
 
 
 # The archive ---------------------------------------------------------------------------------
@@ -359,7 +345,7 @@ def _index_sentence(conn, sentence_id: int, article_id: str, text: str, cache: d
 
 
 def _wording_hash(text: str) -> int:
-    digest = hashlib.blake2b(normalise(text).encode("utf-8"), digest_size=8).digest()
+    digest = hashlib.blake2b(wording(text).encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "little") >> 1
 
 
@@ -402,8 +388,8 @@ def _candidates(conn, keys: list[int], article_id: str) -> list[tuple[int, str, 
             chosen[sentence_id] = cluster_id
     if not chosen:
         return []
-    texts = dict(((row[0], row[1:]) for row in conn.execute(
-        f"select id, article_id, text from sentences where id in ({','.join('?' * len(chosen))})", list(chosen))))
+    texts = dict((row[0], row[1:]) for row in conn.execute(
+        f"select id, article_id, text from sentences where id in ({','.join('?' * len(chosen))})", list(chosen)))
     return [(sentence_id, texts[sentence_id][1], cluster_id) for sentence_id, cluster_id in chosen.items()
             if sentence_id in texts and texts[sentence_id][0] != article_id]
 

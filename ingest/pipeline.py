@@ -1,4 +1,12 @@
-"""From files to stored articles: read, clean, describe, split, extract, store.
+"""From files to stored articles, one way: read -> build (pure) -> save -> after-pass.
+
+- read: `sources` turns files into `Document`s; unchanged ones (same content hash) stop here;
+- build: `build_article` cleans, describes, splits (with stems), extracts entities, quotes
+  and dates, and returns the `Article`: everything the store writes, computed without the
+  database, in worker processes when there are several;
+- save: `store.save_article`, one transaction per article, in this process;
+- after-pass: shared passages (`passages.update_passages`) and orphan entities, whose counts
+  go into the `Summary` with the rest.
 
 Each file is read and processed on its own; a file that fails is reported with its
 name and the reason, and the others still go in. Each article is written in one
@@ -9,11 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import chain, islice
-from typing import Callable, Iterable, Iterator
 
 from . import meta
 from .clean import clean
@@ -23,9 +31,9 @@ from .lock import holding_ingest_lock
 from .models import Article, Document
 from .passages import PassageSummary, update_passages
 from .quotes import find_quotes
+from .schema import open_database
 from .sentences import sentences_of
 from .sources import SourceError, find_files, read_documents
-from .schema import open_database
 from .store import counts, remove_orphan_entities, save_article, stored_hash
 
 # Part of every article's content hash: bump it when cleaning or extraction changes,
@@ -117,11 +125,11 @@ def ingest_paths(paths, db_path: str, workers: int = 1, progress: Callable | Non
         _fail(summary, str(error), report_error)
         return summary
     db = open_database(db_path)
-    ingested_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    ingested_at = datetime.now(UTC).isoformat(timespec="seconds")
     with (progress(files, len(files)) if progress else nullcontext(files)) as iterator:
-        for previous_hash, article, error in _built(_documents_to_build(db, iterator, summary, report_error), workers):
-            if error:
-                _fail(summary, error, report_error)
+        for previous_hash, article, failure in _built(_documents_to_build(db, iterator, summary, report_error), workers):
+            if article is None:
+                _fail(summary, failure or "unknown failure", report_error)
                 continue
             save_article(db, article, ingested_at)
             if previous_hash is None:

@@ -19,10 +19,9 @@ from __future__ import annotations
 import re
 
 from . import lexicon
-from .lexicon import SPEECH_CUE_ROOTS
+from .lexicon import QUOTE_MARKS, SPEECH_CUE_ROOTS
 from .models import Entity, Mention, Quote, Sentence
 
-QUOTE_MARKS = "“”\"„«»"
 # Cues after a quotation: ", kata Watson", ", ujar juru bicara ...", ", tambahnya".
 CUE_AFTER = re.compile(rf"\s*,?\s*(?P<cue>(?:{'|'.join(SPEECH_CUE_ROOTS)})(?P<pronoun>nya)?)\b", re.IGNORECASE)
 # Cues before a quotation or a reported clause: "Watson berkata,", "Kirby mengatakan bahwa".

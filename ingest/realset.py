@@ -19,7 +19,8 @@ from pathlib import Path
 
 import yaml
 
-TYPES = ("person", "organization", "place")
+from .models import ENTITY_TYPES
+
 FIELDS = ("url", "outlet", "language", "topic", "region", "title", "published", "filed_from", "entities",
           "furniture")
 
@@ -84,7 +85,7 @@ def problems(article: LabelledArticle) -> list[str]:
         if name in names:
             found.append(f"{article.name}: entity {name!r} listed twice")
         names.add(name)
-        if entity.get("type") not in TYPES:
+        if entity.get("type") not in ENTITY_TYPES:
             found.append(f"{article.name}: {name!r} has type {entity.get('type')!r}")
         if not entity.get("surfaces"):
             found.append(f"{article.name}: {name!r} has no surfaces")

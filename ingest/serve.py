@@ -95,10 +95,10 @@ class ServerProcess:
 
     def __init__(self, command: list[str], port: int, log: Path, cwd: Path | None = None):
         self.command, self.port, self.log, self.cwd = command, port, log, cwd
-        self.process: "subprocess.Popen[bytes] | None" = None
+        self.process: subprocess.Popen[bytes] | None = None
 
     @classmethod
-    def serving(cls, db_path: str | Path, log: Path, *options: str) -> "ServerProcess":
+    def serving(cls, db_path: str | Path, log: Path, *options: str) -> ServerProcess:
         """`python -m ingest serve --db DB` with `options`, on a free port."""
         import sys
 
@@ -110,7 +110,7 @@ class ServerProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 120) -> "ServerProcess":
+    def start(self, timeout: float = 120) -> ServerProcess:
         import http.client
         import time
 

@@ -36,8 +36,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _CP1252 = {byte: bytes([byte]).decode("cp1252", "ignore") or chr(byte) for byte in range(0x80, 0xA0)}
 
 
-def _cp1252_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
     """Decoding error handler: read the bytes that are not valid UTF-8 as cp1252."""
+    assert isinstance(error, UnicodeDecodeError), "registered for decoding only"
     bad = error.object[error.start:error.end]
     return bad.decode("latin-1").translate(_CP1252), error.end
 
@@ -176,7 +177,7 @@ def decode(data: bytes, path: str | os.PathLike) -> str:
     controls = len(_CONTROL.findall(text))
     if controls > len(text) * _MAX_CONTROL_SHARE:
         raise SourceError(path, f"looks like a binary file ({controls} control characters in {len(text)})")
-    return _normalise(text)
+    return _normalised_text(text)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -201,7 +202,7 @@ def _decode_utf16(data: bytes, encoding: str, path: str | os.PathLike) -> str:
         raise SourceError(path, f"cannot decode as {encoding.upper()} ({error.reason})") from None
 
 
-def _normalise(text: str) -> str:
+def _normalised_text(text: str) -> str:
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
@@ -290,10 +291,7 @@ def _html_text(tree: LexborHTMLParser) -> str:
     """
     tree.strip_tags(_DROPPED, recursive=True)
     articles = tree.css("article")
-    if articles:
-        container = max(articles, key=lambda node: len(node.text()))
-    else:
-        container = tree.css_first("main") or tree.body
+    container = max(articles, key=lambda node: len(node.text())) if articles else tree.css_first("main") or tree.body
     lines: list[str] = []
     pending: list[str] = []
 
@@ -390,7 +388,7 @@ def _json_field(path: Path, where: str, record: dict, keys: tuple[str, ...]) -> 
         if text is None:
             raise SourceError(path, f"{where}: {key!r} should be text, not {type(value).__name__}")
         if text.strip():
-            return _normalise(text.strip())
+            return _normalised_text(text.strip())
     return None
 
 

@@ -11,6 +11,7 @@ offsets in `sentences` point into `articles.body`, offsets in `mentions` point i
 from __future__ import annotations
 
 import sqlite3
+
 import sqlite_utils
 
 from .models import Article, Entity
@@ -264,7 +265,7 @@ def create_fts(db: sqlite_utils.Database) -> None:
     """Full-text indexes kept in sync by triggers. replace=True also rebuilds an index whose
     triggers a killed process cut off."""
     for table, columns in FTS_TABLES.items():
-        db[table].enable_fts(columns, fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZE, replace=True)
+        db.table(table).enable_fts(columns, fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZE, replace=True)
 
 
 def counts(db: sqlite_utils.Database) -> dict[str, int]:

@@ -21,7 +21,7 @@ from ingest.stem import WORD, stem_word
 MARK_TAGS = re.compile(r"</?mark>")
 
 
-def fold(word: str) -> str:
+def word_key(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -30,12 +30,12 @@ def mark_words(text, q) -> str:
     if text is None:
         return None
     query = WORD.findall(str(q or ""))
-    wanted_words = {fold(word) for word in query}
-    wanted_stems = {fold(stem_word(word)) for word in query}
+    wanted_words = {word_key(word) for word in query}
+    wanted_stems = {word_key(stem_word(word)) for word in query}
     pieces, position = [], 0
     for match in WORD.finditer(text):
         word = match.group()
-        if fold(word) in wanted_words or fold(stem_word(word)) in wanted_stems:
+        if word_key(word) in wanted_words or word_key(stem_word(word)) in wanted_stems:
             pieces += [escape(text[position:match.start()]), "<mark>", escape(word), "</mark>"]
             position = match.end()
     pieces.append(escape(text[position:]))

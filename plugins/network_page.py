@@ -8,12 +8,14 @@ of JavaScript (a force layout; nothing loaded from elsewhere); each node links t
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
+from ingest.models import ENTITY_TYPES
+
 DEFAULT_TOP = 50
 # The edges read every mention of the chosen entities: about 4 s for 3 M mentions, so the
 # page allows more than the site's limit for researchers' SQL.
 TIME_LIMIT_MS = 30_000
 MAX_TOP = 300
-TYPES = ("person", "organization", "place")
+TYPES = ENTITY_TYPES
 
 NODES_SQL = """
 select e.id, e.name, e.type, counted.mentions

@@ -13,10 +13,10 @@ import httpx
 import pytest
 import sqlite_utils
 import yaml
+from support import ROOT, SEEDS, copy_with_article, free_port, hostile_article, start_server, stop_server
 
 from ingest.models import Article
 from ingest.serve import SETTINGS, datasette_args, site_file
-from support import ROOT, SEEDS, copy_with_article, free_port, hostile_article, start_server, stop_server
 
 
 @pytest.fixture(scope="session")

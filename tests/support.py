@@ -6,8 +6,6 @@ Test files import from here, never from conftest (which pytest loads as a plugin
 
 import importlib
 import sqlite3
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 

@@ -14,11 +14,11 @@ import sys
 from urllib.parse import quote
 
 import pytest
-
 from support import MOSCOW, article_from_sentences, copy_with_article, free_port, start_server, stop_server
+from test_browser import browser, wait_for_markers  # noqa: F401  (fixture: headless chromium)
+
 from ingest.models import Entity, Place
 from ingest.serve import datasette_args
-from test_browser import browser, wait_for_markers  # noqa: F401  (fixture: headless chromium)
 
 WORD = "zebrakuda"  # a word only the hostile sentences hold, to filter the map to them
 PERSON = Entity("person:hostile", "<img src=x onerror=alert('person')>", "person")

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from support import ROOT, free_port, start_server, stop_server
+
 from ingest.lock import IngestLock, IngestLocked, lock_path
 
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))

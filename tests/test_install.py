@@ -10,9 +10,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from support import ROOT, SEEDS
 
 from ingest.serve import ServerProcess, free_port
-from support import ROOT, SEEDS
 
 
 def checkout_copy(destination: Path) -> Path:

@@ -12,10 +12,10 @@ import subprocess
 import sys
 
 import pytest
+from support import ROOT
 
 from ingest.schema import MIGRATIONS, open_database
 from ingest.store import StoreError
-from support import ROOT
 
 FIXTURE = ROOT / "tests" / "data" / "seeds-schema3.db.gz"
 

@@ -4,7 +4,6 @@ import html
 import re
 
 import pytest
-
 from support import load_plugin
 from test_browser import browser, page  # noqa: F401  (fixtures: headless chromium, offline)
 

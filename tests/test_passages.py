@@ -9,8 +9,8 @@ import shutil
 import sqlite3
 
 import pytest
+from support import SEEDS, article_from_sentences, save
 
-from support import SEEDS
 from ingest import passages
 from ingest.pipeline import ingest_paths
 from ingest.schema import open_database
@@ -31,11 +31,18 @@ UNRELATED = [
 # Units, shingles and signatures ----------------------------------------------------------------
 
 
-def test_the_watson_quote_pair_is_found_and_unrelated_sentences_are_not():
+def test_the_watson_quote_pair_is_found_and_unrelated_sentences_are_not(tmp_path):
+    """Through the archive's own index: each text an article of its own, then one update."""
+    db = open_database(str(tmp_path / "pairs.db"))
     texts = [WATSON_A, *UNRELATED, WATSON_B]
-    found = passages.cluster_pairs(texts)
-    assert [(a, b) for a, b, _ in found] == [(0, len(texts) - 1)]
+    for number, text in enumerate(texts):
+        save(db, article_from_sentences(f"a{number}", f"Artikel {number}", [text], [], outlet=f"o{number}.id"))
+    passages.update_passages(db)
+    found = db.execute("""select a.text, b.text, p.similarity from passage_pairs p
+                          join sentences a on a.id = p.sentence_a join sentences b on b.id = p.sentence_b""").fetchall()
+    assert [set(pair[:2]) for pair in found] == [{WATSON_A, WATSON_B}]
     assert found[0][2] >= passages.THRESHOLD
+    db.close()
 
 
 def test_the_quotation_is_a_unit_of_its_own():
@@ -45,7 +52,7 @@ def test_the_quotation_is_a_unit_of_its_own():
 
 
 def test_signatures_estimate_jaccard():
-    a, b = passages.shingles(passages.normalise(WATSON_A)), passages.shingles(passages.normalise(WATSON_B))
+    a, b = passages.shingles(passages.wording(WATSON_A)), passages.shingles(passages.wording(WATSON_B))
     sig_a, sig_b = passages.signature(a), passages.signature(b)
     estimate = sum(x == y for x, y in zip(sig_a, sig_b)) / passages.BINS
     assert abs(estimate - passages.jaccard(a, b)) < 0.2
@@ -222,7 +229,6 @@ def test_article_without_shared_passages_has_no_marker(http, hostile):
 def test_an_interrupted_update_is_finished_by_the_next_one(tmp_path, monkeypatch, step, bands_kept):
     """Killed while indexing a chunk: the chunk is rolled back. Killed while summarising:
     the indexed chunk stays, and the summary is still owed."""
-    from support import article_from_sentences, save
 
     db = open_database(str(tmp_path / "archive.db"))
     save(db, article_from_sentences("one", "Satu", [WATSON_A, UNRELATED[0]], [], outlet="a.id", published="2023-09-05"))
@@ -272,7 +278,6 @@ def test_passage_tables_are_described_sortable_and_exported(http, db_name, archi
 def test_copies_join_the_cluster_without_adding_bands(tmp_path):
     """A word-for-word copy is paired with its twin by wording alone; a near-identical one
     (at REPRESENTED or more) is verified but adds no bands; an edited one adds its own."""
-    from support import article_from_sentences, save
 
     db = open_database(str(tmp_path / "archive.db"))
     near = WATSON_A.replace("terus", "masih terus")
@@ -298,7 +303,6 @@ def test_copies_join_the_cluster_without_adding_bands(tmp_path):
 def test_a_sentence_that_matches_two_clusters_merges_them(tmp_path):
     """X = P Q R and Y = Q R T are too different to cluster (Jaccard about 0.5); Z = P Q R T
     is close to both (about 0.75), so it ties their clusters into one."""
-    from support import article_from_sentences, save
 
     p, q = "Menteri luar negeri kedua negara bertemu di Moskow", "untuk membahas kerja sama energi dan pangan"
     r, t = "serta latihan militer bersama di perairan Vladivostok", "yang dijadwalkan berlangsung pada bulan depan"

@@ -1,6 +1,5 @@
 """The whole pipeline on an article written for the tests: no name in it is in the seeds."""
 
-from pathlib import Path
 
 import pytest
 

@@ -3,6 +3,7 @@
 import html
 
 from support import article_from_sentences, save
+
 from ingest.models import Entity
 from ingest.schema import open_database
 

@@ -5,7 +5,6 @@ import html
 from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
-
 from support import load_plugin
 
 highlight = load_plugin("highlight")

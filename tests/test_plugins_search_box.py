@@ -5,8 +5,8 @@ import sqlite3
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from support import load_plugin
+
 from ingest.store import FTS_TOKENIZE
 
 search_box = load_plugin("search_box")

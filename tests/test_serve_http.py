@@ -10,13 +10,12 @@ import json
 import re
 import sqlite3
 import sys
-
 from pathlib import Path
 
 import httpx
 import pytest
-
 from support import ROOT, free_port, load_plugin, start_server, stop_server
+
 from ingest import serve
 
 HOSTILE_INPUTS = [

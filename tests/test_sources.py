@@ -5,7 +5,12 @@ from pathlib import Path
 import pytest
 
 from ingest.sources import (
-    MAX_FILE_BYTES, SUPPORTED_SUFFIXES, SourceError, decode, find_files, read_documents,
+    MAX_FILE_BYTES,
+    SUPPORTED_SUFFIXES,
+    SourceError,
+    decode,
+    find_files,
+    read_documents,
 )
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -95,7 +100,7 @@ def test_source_is_relative_to_cwd_else_absolute(tmp_path, monkeypatch):
     ("Kim Jong Un tiba di Rusia.".encode("utf-16-be"), "Kim Jong Un tiba di Rusia."),
     (b"\x93Halo\x94 kata Budi", "“Halo” kata Budi"),                               # cp1252 quotes
     (b"Caf\xe9 di Jakarta", "Café di Jakarta"),                                    # Latin-1 é
-    ("Café “UTF-8” dan ".encode("utf-8") + b"\x93cp1252\x94", "Café “UTF-8” dan “cp1252”"),  # mixed
+    ("Café “UTF-8” dan ".encode() + b"\x93cp1252\x94", "Café “UTF-8” dan “cp1252”"),  # mixed
     (b"satu\r\ndua\rtiga\n", "satu\ndua\ntiga\n"),                                 # CRLF and CR
     ("Cafe\u0301".encode("utf-8"), "Café"),                                        # NFC
     ("a\u200bb \u200fc".encode("utf-8"), "a\u200bb \u200fc"),                      # zero-width, RTL kept

@@ -1,8 +1,8 @@
 import pytest
 
 from ingest.models import Article, Entity, Mention, Place, Sentence
-from ingest.stem import stem_text
 from ingest.schema import open_database
+from ingest.stem import stem_text
 from ingest.store import StoreError, save_article
 
 
