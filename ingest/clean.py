@@ -31,17 +31,21 @@ READ_ALSO = re.compile(
 AD_SLOT = re.compile(r"^(\[[\w\s-]{1,40}\]|advertisement|iklan|scroll to continue( with content)?|ads?)$", re.IGNORECASE)
 FOLLOW = re.compile(
     r"google\s+news|whats\s?app\s+channel|saluran\s+whats\s?app|telegram\s+channel|ikuti\s+(kami|juga|akun|berita)"
-    r"|follow\s+us|subscribe|berlangganan|unduh\s+aplikasi|download\s+(aplikasi|app)|klik\s+di\s+sini",
+    r"|follow\s+us|subscribe|berlangganan|unduh\s+aplikasi|download\s+(aplikasi|app)|klik\s+di\s+sini"
+    r"|channel\s+whats\s?app|gabung\s+(ke\s+)?(channel|saluran|grup)",
     re.IGNORECASE,
 )
 READING_TIME = re.compile(r"^(\d+\s*(min|mins|minutes?|menit)(\s+(read|baca|membaca))?|(waktu\s+baca|reading\s+time)\b.*)$",
                           re.IGNORECASE)
 CREDIT_LINE = re.compile(
     r"^(editor|penulis|reporter|pewarta|penyunting|redaktur|sumber|source|writer|fotografer|foto|photo|"
-    r"editing|kontributor|laporan|dilaporkan\s+oleh)\s*[:：]", re.IGNORECASE)
+    r"editing|kontributor|laporan|dilaporkan\s+oleh)\s*[:：]"
+    r"|^laporan\s+(wartawan|reporter|koresponden)\b", re.IGNORECASE)  # "Laporan Wartawan X.com, Nama"
 WIDGET = re.compile(
     r"^((komentar|comments?)\s*\(\d+\)|tautan\s+(sumber|sahabat)|source\s+link|terkini\s+lainnya|berita\s+lainnya"
-    r"|terpopuler|bagikan|share(\s+this)?|tags?\s*:?|topik\s*:?|copyright\b|hak\s+cipta|©)", re.IGNORECASE)
+    r"|terpopuler|bagikan|share(\s+this)?|tags?\s*:?|topik\s*:?|copyright\b|hak\s+cipta|©"
+    r"|\d+\s+(komentar|comments?)$|(version|versi)\s+\d+(\.\d+)+$)", re.IGNORECASE)
+COPYRIGHT = re.compile(r"©|\bcopyright\b|\bhak\s+cipta\b", re.IGNORECASE)  # "2024 © PT ... Network"
 # A credit at the end of a caption: "... pada 13 September. Foto: KCNA", "...senjata.(AFP)",
 # "... -tangkapan layar twitter@x -".
 CAPTION_CREDIT = re.compile(
@@ -66,6 +70,8 @@ WORD = re.compile(r"\S+")
 
 LEAD_MIN_WORDS = 12  # a line this long that ends like a sentence starts the article body
 EDGE_MAX_WORDS = 8  # short unpunctuated lines at the page's end are widgets and bylines
+SECTION_MAX_WORDS = 3  # a first header line this short, followed by a longer one, is a section label
+KICKER_MIN_WORDS = 5  # ... when the line after it has at least this many words
 
 
 @dataclass
@@ -92,6 +98,7 @@ class CleanPage:
     date_lines: list[str] = field(default_factory=list)
     domain: str | None = None
     dateline_outlet: str | None = None
+    dateline_place: str | None = None  # the other part of "PLACE, OUTLET –" (either order)
 
     @property
     def body(self) -> str:
@@ -130,6 +137,8 @@ def furniture_kind(text: str) -> str | None:
     if words <= 12 and CREDIT_LINE.match(text):
         return "credit"
     if words <= 8 and WIDGET.match(text):
+        return "widget"
+    if words <= 10 and COPYRIGHT.search(text):
         return "widget"
     if words <= 30 and FOLLOW.search(text):
         return "follow"
@@ -217,8 +226,23 @@ def _header_line(page: CleanPage, line: Line) -> None:
         page.furniture.append(_furniture("headline", line))
     elif _same_headline(text, page.headline):
         page.furniture.append(_furniture("headline_repeat", line))
+    elif (label := _section_label(page)) and KICKER_MIN_WORDS <= len(WORD.findall(text)):
+        # "Daerah", "Info Haji 2024", "detikNews" above the headline: a section label, not the title.
+        label.kind = "section"
+        page.headline = text
+        page.furniture.append(_furniture("headline", line))
     else:
         _body_line(page, line, in_header=True)
+
+
+def _section_label(page: CleanPage) -> Furniture | None:
+    """The headline line taken so far, when it is short enough to be a section label instead
+    (never a title the source stated, and never once the body has begun)."""
+    lines = [f for f in page.furniture if f.kind == "headline"]
+    if page.paragraphs or len(lines) != 1 or lines[0].text != page.headline:
+        return None
+    text = lines[0].text
+    return lines[0] if len(WORD.findall(text)) <= SECTION_MAX_WORDS and not ENDS_LIKE_SENTENCE.search(text) else None
 
 
 def _body_line(page: CleanPage, line: Line, in_header: bool) -> None:
@@ -231,7 +255,7 @@ def _body_line(page: CleanPage, line: Line, in_header: bool) -> None:
     if not any(paragraph.section == "body" for paragraph in page.paragraphs):
         dateline = DATELINE.match(line.text)
         if dateline and _is_dateline(dateline):
-            page.dateline_outlet = dateline.group("domain") or dateline.group("outlet")
+            page.dateline_outlet, page.dateline_place = _dateline_parts(dateline)
             page.furniture.append(_furniture("dateline", line, start, start + dateline.end()))
             start += dateline.end()
     section = "body"
@@ -246,6 +270,17 @@ def _body_line(page: CleanPage, line: Line, in_header: bool) -> None:
     text = line.text[start - line.start: end - line.start]
     if text:
         page.paragraphs.append(Paragraph(text, start, section))
+
+
+def _dateline_parts(match: re.Match) -> tuple[str | None, str | None]:
+    """(outlet, place) of a dateline. Most write "PLACE, OUTLET –"; some "OUTLET, PLACE –"
+    ("VOICEINDONESIA.CO, Zhongli –"), told apart by the outlet's domain ending."""
+    if match.group("domain"):
+        return match.group("domain"), None
+    place, outlet = match.group("place"), match.group("outlet")
+    if place and outlet and "." in place and "." not in outlet:
+        place, outlet = outlet, place
+    return outlet, place
 
 
 def _is_dateline(match: re.Match) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import dateparser
 import py3langid
@@ -55,8 +56,32 @@ def parse_date(text: str) -> str | None:
     return parsed.date().isoformat() if parsed else None
 
 
-def published_date(page: CleanPage, stated: str | None) -> str | None:
+# Dates in article URLs: /2024/06/19/, /read/20190424/, /02/07/2021/ (day first, as Indonesian writes).
+URL_DATES = [
+    re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/|$)"),
+    re.compile(r"/(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})(?:\d{2,8})?(?:/|$|[-_])"),
+    re.compile(r"/(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>(?:19|20)\d{2})(?:/|$)"),
+]
+
+
+def url_date(url: str | None) -> str | None:
+    """The publication date an article's URL states, or None."""
+    path = urlsplit(url).path if url else ""
+    for pattern in URL_DATES:
+        for found in pattern.finditer(path):
+            try:
+                return date(int(found["y"]), int(found["m"]), int(found["d"])).isoformat()
+            except ValueError:
+                continue
+    return None
+
+
+def published_date(page: CleanPage, stated: str | None, url: str | None = None) -> str | None:
+    """The date the source states, else the URL's, else a date line, else a report date in the lead."""
     candidates = [stated] if stated else []
+    from_url = url_date(url)
+    if from_url:
+        candidates.append(from_url)
     candidates += page.date_lines
     for paragraph in page.paragraphs[:LEAD_PARAGRAPHS]:
         candidates += DAY_NAME_DATE.findall(paragraph.text)
@@ -67,12 +92,40 @@ def published_date(page: CleanPage, stated: str | None) -> str | None:
     return None
 
 
-def outlet_name(page: CleanPage, stated: str | None) -> str | None:
-    """The outlet as stated, else the dateline's outlet, else the page's domain line.
+# Second-level labels under which a country's registrants sit: kompas.co.id, bernama.com.my.
+_SECOND_LEVEL = frozenset({"co", "ac", "or", "go", "my", "web", "sch", "net", "com", "org", "gov", "ne"})
+
+
+def url_outlet(url: str | None) -> str | None:
+    """The registered domain of an article's URL ("sulsel.idntimes.com" -> "idntimes.com")."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    labels = [label for label in host.lower().split(".") if label]
+    if len(labels) < 2:
+        return None
+    keep = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:])
+
+
+def _brand(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", name.lower().split(".")[0])
+
+
+def outlet_name(page: CleanPage, stated: str | None, url: str | None = None) -> str | None:
+    """The outlet as stated, else the dateline's outlet, else the URL's domain, else the page's
+    domain line. A dateline part counts as the outlet only when it looks like one (a domain)
+    or names the URL's domain; "SEMARANG" in "LENTERAJATENG, SEMARANG –" is the place.
 
     Domains are lowercased so that "DISWAY.ID" and "disway.id" are one outlet.
     """
-    outlet = stated or page.dateline_outlet or page.domain
+    from_url = url_outlet(url)
+    dateline = page.dateline_outlet
+    if dateline and from_url and "." not in dateline:
+        brand = _brand(from_url)
+        if page.dateline_place and _brand(page.dateline_place) == brand:
+            dateline = page.dateline_place  # "OUTLET, PLACE –" without a domain ending
+        elif _brand(dateline) != brand:
+            dateline = None
+    outlet = stated or dateline or from_url or page.domain
     if not outlet:
         return None
     outlet = outlet.strip()

@@ -38,7 +38,7 @@ from .store import counts, remove_orphan_entities, save_article, stored_hash
 
 # Part of every article's content hash: bump it when cleaning or extraction changes,
 # so that the next ingest re-reads articles whose files have not changed.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 
 
 class ArticleError(Exception):
@@ -86,7 +86,7 @@ def build_article(document: Document, extractor: Extractor) -> Article:
         raise ArticleError(f"{document.source}: no article text left after removing page furniture")
     title, title_from = meta.title_of(page, sentences[0].text, document.title)
     mentions = extractor.extract(sentences)
-    published = meta.published_date(page, document.published)
+    published = meta.published_date(page, document.published, document.url)
     return Article(
         id=article_id(document),
         source=document.source,
@@ -96,7 +96,7 @@ def build_article(document: Document, extractor: Extractor) -> Article:
         content_hash=content_hash(document),
         title=title,
         title_from=title_from,
-        outlet=meta.outlet_name(page, document.outlet),
+        outlet=meta.outlet_name(page, document.outlet, document.url),
         published=published,
         language=meta.language_of(page.body, document.language),
         url=document.url,

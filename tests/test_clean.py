@@ -101,3 +101,13 @@ def test_seed_bodies_hold_no_furniture_and_offsets_point_into_raw(path):
         assert raw[paragraph.raw_start:paragraph.raw_start + len(paragraph.text)] == paragraph.text
     for item in page.furniture:
         assert raw[item.raw_start:item.raw_end] == item.text
+
+
+@pytest.mark.parametrize("line", [
+    "0 Komentar", "12 comments", "Gabung ke Channel WhatsApp Kompas.com", "Version 1.93.2",
+    "2024 © PT Dynamo Media Network", "Laporan Wartawan TribunLombok.com, Robert Firmansyah",
+])
+def test_widgets_credits_and_invitations_are_furniture(line):
+    lead = "Banjir merendam ratusan rumah warga di tiga kecamatan sejak Senin malam, kata petugas setempat kepada wartawan."
+    page = clean(f"{lead}\n\n{line}\n\n{lead.replace('Senin', 'Selasa')}\n")
+    assert line not in page.body and line in [f.text for f in page.furniture]

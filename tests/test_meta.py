@@ -58,3 +58,42 @@ def test_language_is_detected_from_the_body():
 ])
 def test_common_shapes_are_read_directly_and_checked(text, expected):
     assert meta.parse_date(text) == expected
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://www.kompas.com/read/2024/06/19/101500/judul", "2024-06-19"),
+    ("https://news.detik.com/berita/d-123/read/20190424/judul", "2019-04-24"),
+    ("https://cenderawasihpos.jawapos.com/berita-utama/02/07/2021/putusan-mk", "2021-07-02"),
+    ("https://example.id/read/2024/13/45/judul", None),  # not a calendar date
+    ("https://example.id/berita/12345/judul", None),
+    (None, None),
+])
+def test_a_url_states_its_publication_date(url, expected):
+    assert meta.url_date(url) == expected
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://sulsel.idntimes.com/news/x", "idntimes.com"),
+    ("https://www.kompas.co.id/x", "kompas.co.id"),
+    ("https://makassar.antaranews.com/amp/berita/1", "antaranews.com"),
+    ("https://www.perthnow.com.au/news/x", "perthnow.com.au"),
+    ("not a url", None),
+])
+def test_a_urls_registered_domain_is_its_outlet(url, expected):
+    assert meta.url_outlet(url) == expected
+
+
+def test_the_url_decides_which_part_of_a_dateline_is_the_outlet():
+    lead = "Kereta api menabrak sebuah mobil di perlintasan sebidang dekat stasiun, dua orang tewas di lokasi."
+    page = clean(f"LENTERAJATENG, SEMARANG – {lead}\n")
+    assert meta.outlet_name(page, None, "https://lenterajateng.com/x") == "LENTERAJATENG"
+    assert meta.outlet_name(page, None, "https://other.example.id/x") == "example.id"  # SEMARANG is the place
+    page = clean(f"VOICEINDONESIA.CO, Zhongli – {lead}\n")
+    assert meta.outlet_name(page, None, None) == "voiceindonesia.co" and page.dateline_place == "Zhongli"
+
+
+def test_a_section_label_above_the_headline_is_not_the_title():
+    lead = "Seorang warga tewas tenggelam di lubang bekas tambang batu bara di Samarinda pada Senin pagi kemarin."
+    page = clean(f"Daerah\nLubang Tambang Kembali Renggut Nyawa di Samarinda\n\n{lead}\n")
+    assert page.headline == "Lubang Tambang Kembali Renggut Nyawa di Samarinda"
+    assert ("section", "Daerah") in [(f.kind, f.text) for f in page.furniture]
