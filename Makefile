@@ -39,9 +39,10 @@ screenshots: install-test browser
 docs: install-test
 	$(BIN)/cog -r README.md
 
-# Style gate: ruff's lint rules and import order over the whole tree, mypy over ingest/ (pyproject.toml).
+# Style gate: ruff's lint rules, import order and format over the whole tree, mypy over ingest/ (pyproject.toml).
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 clean:

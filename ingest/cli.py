@@ -21,10 +21,21 @@ def cli():
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--db", "db_path", default="archive.db", show_default=True, type=click.Path(dir_okay=False),
-              help="SQLite database to create or update.")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Processes that clean and extract articles (writes stay in one process).")
+@click.option(
+    "--db",
+    "db_path",
+    default="archive.db",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="SQLite database to create or update.",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes that clean and extract articles (writes stay in one process).",
+)
 def ingest(paths, db_path, workers):
     """Load articles from PATHS (files or folders, recursive) into the archive.
 
@@ -40,8 +51,13 @@ def ingest(paths, db_path, workers):
     from .store import StoreError
 
     try:
-        summary = ingest_paths(paths, db_path, workers=workers, progress=_progress_bar if sys.stderr.isatty() else None,
-                               on_error=lambda message: click.secho(f"error: {message}", fg="red", err=True))
+        summary = ingest_paths(
+            paths,
+            db_path,
+            workers=workers,
+            progress=_progress_bar if sys.stderr.isatty() else None,
+            on_error=lambda message: click.secho(f"error: {message}", fg="red", err=True),
+        )
     except (IngestLocked, StoreError) as error:  # another ingest holds it, or it cannot be opened: nothing written
         click.secho(f"error: {error}", fg="red", err=True)
         sys.exit(2)
@@ -55,13 +71,22 @@ def _progress_bar(items, length):
 
 
 @cli.command()
-@click.option("--db", "db_path", default="archive.db", show_default=True,
-              type=click.Path(exists=True, dir_okay=False), help="Archive database to serve.")
+@click.option(
+    "--db",
+    "db_path",
+    default="archive.db",
+    show_default=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Archive database to serve.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
-@click.option("--live", is_flag=True,
-              help="The archive may be written while served (an ingest running): serve it mutable, in WAL mode, "
-                   "instead of immutable. Still read-only to users.")
+@click.option(
+    "--live",
+    is_flag=True,
+    help="The archive may be written while served (an ingest running): serve it mutable, in WAL mode, "
+    "instead of immutable. Still read-only to users.",
+)
 def serve(db_path, host, port, live):
     """Serve the archive with Datasette (read-only), its metadata and plugins.
 

@@ -26,19 +26,32 @@ YEAR = r"(?:19|20)\d{2}"
 
 PATTERNS = [  # most specific first; a span already taken is not matched again
     ("numeric", re.compile(r"\b(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>(?:19|20)?\d{2})\b")),
-    ("day_month", re.compile(
-        rf"\b(?P<day>\d{{1,2}})(?:\s*[-–]\s*(?P<day_end>\d{{1,2}}))?\s+(?P<month_name>{MONTH})(?:\s+(?P<year>{YEAR}))?\b",
-        re.IGNORECASE)),
-    ("month_relative", re.compile(rf"\b(?:bulan\s+)?(?P<month_name>{MONTH})\s+(?P<direction>lalu|depan|mendatang)\b",
-                                  re.IGNORECASE)),
+    (
+        "day_month",
+        re.compile(
+            rf"\b(?P<day>\d{{1,2}})(?:\s*[-–]\s*(?P<day_end>\d{{1,2}}))?\s+(?P<month_name>{MONTH})(?:\s+(?P<year>{YEAR}))?\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "month_relative",
+        re.compile(rf"\b(?:bulan\s+)?(?P<month_name>{MONTH})\s+(?P<direction>lalu|depan|mendatang)\b", re.IGNORECASE),
+    ),
     ("month_year", re.compile(rf"\b(?P<month_name>{MONTH})\s+(?P<year>{YEAR})\b", re.IGNORECASE)),
     ("month", re.compile(rf"\b(?:bulan|pada|sejak|hingga|akhir|awal)\s+(?P<month_name>{MONTH})\b", re.IGNORECASE)),
-    ("relative", re.compile(
-        r"\b(?P<unit>pekan|minggu|bulan|tahun)\s+(?P<direction>lalu|depan|ini|mendatang|kemarin)\b"
-        r"|\b(?P<day_word>hari ini|kemarin|besok)\b", re.IGNORECASE)),
+    (
+        "relative",
+        re.compile(
+            r"\b(?P<unit>pekan|minggu|bulan|tahun)\s+(?P<direction>lalu|depan|ini|mendatang|kemarin)\b"
+            r"|\b(?P<day_word>hari ini|kemarin|besok)\b",
+            re.IGNORECASE,
+        ),
+    ),
     ("weekday", re.compile(rf"\b(?:hari|pada|pada hari)\s+(?P<weekday>{WEEKDAY})\b", re.IGNORECASE)),
-    ("year", re.compile(rf"\b(?:pada|sejak|tahun|hingga|sampai|awal|akhir|pertengahan)\s+(?P<year>{YEAR})\b",
-                        re.IGNORECASE)),
+    (
+        "year",
+        re.compile(rf"\b(?:pada|sejak|tahun|hingga|sampai|awal|akhir|pertengahan)\s+(?P<year>{YEAR})\b", re.IGNORECASE),
+    ),
 ]
 
 
@@ -56,8 +69,11 @@ def find_dates(sentences: list[Sentence], published: str | None) -> list[DatedMe
                     continue
                 taken.append(match.span())
                 start, end, granularity, relative = resolved
-                found.append(DatedMention(sentence.position, match.start(), match.end(), match.group(),
-                                          start, end, granularity, relative))
+                found.append(
+                    DatedMention(
+                        sentence.position, match.start(), match.end(), match.group(), start, end, granularity, relative
+                    )
+                )
     return sorted(found, key=lambda d: (d.sentence_position, d.char_start))
 
 
@@ -67,7 +83,8 @@ def _resolve(kind: str, match: re.Match, base: date | None):
     Dates that need the published date and have none come back as (None, None, ...)."""
     groups: dict[str, Any] = match.groupdict()
     month = MONTHS.get((groups.get("month_name") or "").lower()) or (
-        int(groups["month"]) if groups.get("month") else None)
+        int(groups["month"]) if groups.get("month") else None
+    )
     year: Any = groups.get("year")
     if kind == "numeric":
         year = int(year) + (2000 if len(year) == 2 else 0)
@@ -77,8 +94,13 @@ def _resolve(kind: str, match: re.Match, base: date | None):
             if base is None:
                 return None, None, "day", True
             year = base.year
-        return _day_span(int(year), month, int(groups["day"]),
-                         int(groups["day_end"]) if groups.get("day_end") else None, relative=groups["year"] is None)
+        return _day_span(
+            int(year),
+            month,
+            int(groups["day"]),
+            int(groups["day_end"]) if groups.get("day_end") else None,
+            relative=groups["year"] is None,
+        )
     if kind == "month_year":
         return _month_span(int(year), month, relative=False)
     if base is None:

@@ -36,9 +36,13 @@ def schema_table() -> str:
         path = str(Path(folder) / "schema.db")
         open_database(path).close()
         connection = sqlite3.connect(path)
-        names = [name for (name,) in connection.execute(
-            "select name from sqlite_master where type in ('table', 'view') and name not like 'sqlite%' "
-            "and name not like '%\\_fts%' escape '\\' order by rowid")]
+        names = [
+            name
+            for (name,) in connection.execute(
+                "select name from sqlite_master where type in ('table', 'view') and name not like 'sqlite%' "
+                "and name not like '%\\_fts%' escape '\\' order by rowid"
+            )
+        ]
         columns = {name: [row[1] for row in connection.execute(f"pragma table_info([{name}])")] for name in names}
         connection.close()
     names.sort(key=lambda name: bool(described.get(name, {}).get("hidden")))

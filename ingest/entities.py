@@ -61,7 +61,9 @@ class Cues:
 @lru_cache(maxsize=1)
 def load_cues() -> Cues:
     data = yaml.safe_load(files("ingest").joinpath("data/cues.yml").read_text(encoding="utf-8"))
-    fields: dict[str, Any] = {key: value if isinstance(value, dict) else frozenset(value) for key, value in data.items()}
+    fields: dict[str, Any] = {
+        key: value if isinstance(value, dict) else frozenset(value) for key, value in data.items()
+    }
     return Cues(speech_verbs=SPEAKER_CUES, **fields)
 
 
@@ -125,12 +127,16 @@ def capitalised_runs(text: str, tokens: list[Token], particles: frozenset[str]) 
             i += 1
             continue
         j = i + 1
-        while j < len(tokens) and text[tokens[j - 1].end:tokens[j].start].strip() == "":
+        while j < len(tokens) and text[tokens[j - 1].end : tokens[j].start].strip() == "":
             word = tokens[j].text
             if is_capitalised(word):
                 j += 1
-            elif word in particles and j + 1 < len(tokens) and is_capitalised(tokens[j + 1].text) and \
-                    text[tokens[j].end:tokens[j + 1].start].strip() == "":
+            elif (
+                word in particles
+                and j + 1 < len(tokens)
+                and is_capitalised(tokens[j + 1].text)
+                and text[tokens[j].end : tokens[j + 1].start].strip() == ""
+            ):
                 j += 2
             else:
                 break
@@ -172,8 +178,11 @@ class Extractor:
     def _adopt_bracketed_short_form(text, mentions, start, entity, context) -> None:
         """ "Dewan Keamanan Nasional (NSC)": a new name followed by a known short form in brackets
         is that known entity, here and in the rest of the article."""
-        if not mentions or text[mentions[-1].char_end:start].strip() != "(" or entity.key.startswith(
-                f"{entity.type}:"):
+        if (
+            not mentions
+            or text[mentions[-1].char_end : start].strip() != "("
+            or entity.key.startswith(f"{entity.type}:")
+        ):
             return
         previous = mentions[-1]
         if previous.entity.key.startswith(f"{previous.entity.type}:") and previous.entity.type == entity.type:
@@ -187,11 +196,17 @@ class Extractor:
         while i < run_end:
             word = tokens[i]
             lower = word.lower
-            piece = (self._known(tokens, i, run_end, context)
-                     or self._organization(text, tokens, i, run_end, context)
-                     or self._place(text, tokens, i, run_end, context))
-            if piece is None and ACRONYM.match(word.text) and not is_common_word(word.text) \
-                    and lower not in cues.never_entities:
+            piece = (
+                self._known(tokens, i, run_end, context)
+                or self._organization(text, tokens, i, run_end, context)
+                or self._place(text, tokens, i, run_end, context)
+            )
+            if (
+                piece is None
+                and ACRONYM.match(word.text)
+                and not is_common_word(word.text)
+                and lower not in cues.never_entities
+            ):
                 piece = i, i + 1, self._acronym(text, tokens, i, mentions, context)
             if piece is None and DOMAIN_TOKEN.match(word.text) and "." in word.text:
                 piece = i, i + 1, new_entity(word.text.lower(), "organization")
@@ -221,10 +236,10 @@ class Extractor:
         longest = min(run_end - i, max(self.gazetteer.max_tokens, MAX_NAME_WORDS))
         countries = frozenset(context.countries)
         for n in range(longest, 0, -1):
-            surface = name_key(" ".join(t.text for t in tokens[i:i + n]))
+            surface = name_key(" ".join(t.text for t in tokens[i : i + n]))
             if surface in context.aliases:
                 return i, i + n, context.aliases[surface]
-            match = self.gazetteer.lookup(" ".join(t.text for t in tokens[i:i + n]), countries)
+            match = self.gazetteer.lookup(" ".join(t.text for t in tokens[i : i + n]), countries)
             if match and (match.source != "geonames" or i + n == run_end or self._after_place_word(tokens, i)):
                 return i, i + n, match.entity
         return None
@@ -250,18 +265,19 @@ class Extractor:
         if tokens[i].lower not in self.cues.place_heads or i + 1 >= run_end:
             return None
         kind = self.cues.place_heads[tokens[i].lower]
-        match = self.gazetteer.lookup(" ".join(t.text for t in tokens[i + 1:run_end]), frozenset(context.countries))
+        match = self.gazetteer.lookup(" ".join(t.text for t in tokens[i + 1 : run_end]), frozenset(context.countries))
         if match and match.entity.type == "place":
             return i, run_end, match.entity
         return i, run_end, new_entity(self._span(text, tokens, i, run_end), "place", kind)
 
     def _after_place_word(self, tokens, i) -> bool:
-        return i > 0 and (tokens[i - 1].lower in self.cues.place_prepositions or
-                          tokens[i - 1].lower in self.cues.place_heads)
+        return i > 0 and (
+            tokens[i - 1].lower in self.cues.place_prepositions or tokens[i - 1].lower in self.cues.place_heads
+        )
 
     def _titled(self, tokens, run_start) -> bool:
         """Does a lowercase title end just before the run? ("juru bicara Kremlin Dmitry Peskov")"""
-        before = [t.lower for t in tokens[max(0, run_start - 2):run_start]]
+        before = [t.lower for t in tokens[max(0, run_start - 2) : run_start]]
         return any(word in self.cues.person_titles for word in before)
 
     def _common_tail(self, tokens, i, run_end) -> int:
@@ -276,9 +292,16 @@ class Extractor:
     def _proper_tail(self, tokens, i, run_end, context) -> int:
         """End of up to three capitalised words that name an organisation ("Grup Wagner")."""
         cues, end = self.cues, i
-        while end < min(run_end, i + 3) and tokens[end].text[:1].isupper() and not (
-                tokens[end].lower in cues.organization_heads or tokens[end].lower in cues.person_titles
-                or tokens[end].lower in cues.organization_namers or self._known(tokens, end, run_end, context)):
+        while (
+            end < min(run_end, i + 3)
+            and tokens[end].text[:1].isupper()
+            and not (
+                tokens[end].lower in cues.organization_heads
+                or tokens[end].lower in cues.person_titles
+                or tokens[end].lower in cues.organization_namers
+                or self._known(tokens, end, run_end, context)
+            )
+        ):
             end += 1
         return end
 
@@ -296,7 +319,7 @@ class Extractor:
         word = tokens[i].text
         if name_key(word) in context.aliases:
             return context.aliases[name_key(word)]
-        if mentions and text[mentions[-1].char_end:tokens[i].start].strip() == "(":
+        if mentions and text[mentions[-1].char_end : tokens[i].start].strip() == "(":
             entity = mentions[-1].entity
         else:
             entity = new_entity(word, "organization")
@@ -305,8 +328,12 @@ class Extractor:
 
     def _is_name_word(self, word: str) -> bool:
         lower = word.lower()
-        return word[:1].isupper() and lower not in self.cues.never_entities and \
-            lower not in self.cues.person_titles and lower not in self.cues.speech_verbs
+        return (
+            word[:1].isupper()
+            and lower not in self.cues.never_entities
+            and lower not in self.cues.person_titles
+            and lower not in self.cues.speech_verbs
+        )
 
     def _may_start_name(self, tokens, i) -> bool:
         """The first word of a sentence is capitalised anyway: a common word there starts no name."""
@@ -328,13 +355,24 @@ class Extractor:
         """May the common word at `end` stand in a name? Before an unknown name word ("Kim Yo Jong"),
         or after one when it starts nothing else ("Penny Wong")."""
         following = end + 1
-        if following < run_end and self._is_name_word(tokens[following].text) and \
-                not is_common_word(tokens[following].text) and not self._known(tokens, following, run_end, context):
+        if (
+            following < run_end
+            and self._is_name_word(tokens[following].text)
+            and not is_common_word(tokens[following].text)
+            and not self._known(tokens, following, run_end, context)
+        ):
             return True
         lower = tokens[end].lower
-        return end > i and not is_common_word(tokens[end - 1].text) and not (
-            lower in self.cues.organization_heads or lower in self.cues.organization_namers
-            or lower in self.cues.place_heads or self._known(tokens, end, run_end, context))
+        return (
+            end > i
+            and not is_common_word(tokens[end - 1].text)
+            and not (
+                lower in self.cues.organization_heads
+                or lower in self.cues.organization_namers
+                or lower in self.cues.place_heads
+                or self._known(tokens, end, run_end, context)
+            )
+        )
 
     def _unknown_name(self, text, tokens, i, end, run_start, titled) -> Entity | None:
         name = self._span(text, tokens, i, end)
@@ -349,4 +387,4 @@ class Extractor:
 
     @staticmethod
     def _span(text, tokens, i, end) -> str:
-        return text[tokens[i].start:tokens[end - 1].end]
+        return text[tokens[i].start : tokens[end - 1].end]

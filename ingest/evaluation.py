@@ -79,7 +79,8 @@ class Scores:
         s = self.summary()
         lines += [
             "",
-            "| measure | value |", "|---|---:|",
+            "| measure | value |",
+            "|---|---:|",
             f"| mentions merged into the right entity | {s['merge_accuracy']:.3f} ({self.merge_right}/{self.merge_total}) |",
             f"| geocoding error, mean km (places with gold coordinates) | {s['geocode_mean_km']:.1f} |",
             f"| geocoding error, max km | {s['geocode_max_km']:.1f} |",
@@ -91,8 +92,10 @@ class Scores:
 
 def haversine_km(lat1, lon1, lat2, lon2) -> float:
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((phi2 - phi1) / 2) ** 2
-         + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    a = (
+        math.sin((phi2 - phi1) / 2) ** 2
+        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
     return 2 * 6371.0 * math.asin(math.sqrt(a))
 
 
@@ -124,11 +127,12 @@ def _score_entities(gold_entities, article, scores: Scores, predicted_keys) -> N
                 if place is None or place.latitude is None:
                     scores.geocode_missing += 1
                 else:
-                    scores.geocode_km.append(haversine_km(entity["lat"], entity["lon"], place.latitude,
-                                                          place.longitude))
+                    scores.geocode_km.append(
+                        haversine_km(entity["lat"], entity["lon"], place.latitude, place.longitude)
+                    )
         else:
             scores.counts[type_]["fn"] += 1
-    for (surface, type_) in found:
+    for surface, type_ in found:
         if (surface, type_) not in expected:
             scores.counts[type_]["fp"] += 1
 
@@ -146,8 +150,10 @@ def _score_merges(predicted_keys: dict[str, list[str]], scores: Scores) -> None:
 def _score_quotes(gold_quotes, article, scores: Scores) -> None:
     for quote in gold_quotes:
         scores.quotes_total += 1
-        if any(q.text.startswith(quote["starts"]) and q.speaker is not None and q.speaker.name == quote["speaker"]
-               for q in article.quotes):
+        if any(
+            q.text.startswith(quote["starts"]) and q.speaker is not None and q.speaker.name == quote["speaker"]
+            for q in article.quotes
+        ):
             scores.quotes_right += 1
 
 
@@ -193,18 +199,29 @@ class RealScores(Scores):
             p, r, f = self.prf(type_)
             rows.append((f"{type_}: precision / recall / F1", f"{p:.3f} / {r:.3f} / {f:.3f}"))
         rows += [
-            ("mentions merged into the right entity, within articles",
-             f"{s['merge_within_accuracy']:.3f} ({self.merge_within_right}/{self.merge_within_total})"),
+            (
+                "mentions merged into the right entity, within articles",
+                f"{s['merge_within_accuracy']:.3f} ({self.merge_within_right}/{self.merge_within_total})",
+            ),
             ("... across articles", f"{s['merge_accuracy']:.3f} ({self.merge_right}/{self.merge_total})"),
-            ("mappable places within tolerance (50 km, or the place's own size)",
-             f"{s['places_within_tolerance']:.3f} ({self.places_near}/{self.places_mappable})"),
-            ("published date right (articles that state it)",
-             f"{s['published_accuracy']:.3f} ({self.published_right}/{self.published_stated})"),
+            (
+                "mappable places within tolerance (50 km, or the place's own size)",
+                f"{s['places_within_tolerance']:.3f} ({self.places_near}/{self.places_mappable})",
+            ),
+            (
+                "published date right (articles that state it)",
+                f"{s['published_accuracy']:.3f} ({self.published_right}/{self.published_stated})",
+            ),
             ("a date given where the article states none", f"{self.published_invented}"),
             ("outlet right", f"{s['outlet_accuracy']:.3f} ({self.outlet_right}/{self.articles})"),
-            ("title right (articles with a headline)",
-             f"{s['title_accuracy']:.3f} ({self.title_right}/{self.title_stated})"),
-            ("no furniture among the body sentences", f"{s['furniture_free']:.3f} ({self.clean_articles}/{self.articles})"),
+            (
+                "title right (articles with a headline)",
+                f"{s['title_accuracy']:.3f} ({self.title_right}/{self.title_stated})",
+            ),
+            (
+                "no furniture among the body sentences",
+                f"{s['furniture_free']:.3f} ({self.clean_articles}/{self.articles})",
+            ),
         ]
         return rows
 
@@ -256,8 +273,11 @@ def _score_real_article(labelled: LabelledArticle, article, scores: RealScores) 
         tolerance = max(50.0, float(entity.get("tolerance_km") or 0))
         for surface in entity["surfaces"]:
             place = getattr(found.get((surface, "place")), "place", None)
-            if place is not None and place.latitude is not None and haversine_km(
-                    entity["lat"], entity["lon"], place.latitude, place.longitude) <= tolerance:
+            if (
+                place is not None
+                and place.latitude is not None
+                and haversine_km(entity["lat"], entity["lon"], place.latitude, place.longitude) <= tolerance
+            ):
                 scores.places_near += 1
                 break
     scores.articles += 1
@@ -275,7 +295,8 @@ def _score_real_article(labelled: LabelledArticle, article, scores: RealScores) 
     # Body sentences: photo captions are kept on purpose, in their own section (README, "Ingest").
     body = [_words(s.text) for s in article.sentences if s.section == "body"]
     scores.clean_articles += not any(
-        piece and (piece in text or (len(text) >= 20 and text in piece)) for text in body for piece in pieces)
+        piece and (piece in text or (len(text) >= 20 and text in piece)) for text in body for piece in pieces
+    )
     return keys
 
 

@@ -141,7 +141,8 @@ class Gazetteer:
             local = place.country_code in countries
             floor = MIN_POPULATION if main else MIN_POPULATION_ALTERNATE
             if (allowed == "all" or (allowed == "main" and main)) and (
-                    local or place.country_code == HOME_COUNTRY or place.population >= floor):
+                local or place.country_code == HOME_COUNTRY or place.population >= floor
+            ):
                 ranked.append(((local, main, place.population), geonameid))
         if not ranked:
             return None
@@ -217,8 +218,13 @@ def _city_names(city: dict) -> list[tuple[str, bool]]:
     """
     names = [(city["name"], True)] if len(city["name"]) >= 3 else []
     for name in city["alternatenames"]:
-        if (len(name) >= 4 and name[0].isupper() and (name[0] < _LATIN_END or "\u1e00" <= name[0] <= "\u1eff")
-                and not any(ch.isdigit() for ch in name) and any(ch.islower() for ch in name)):
+        if (
+            len(name) >= 4
+            and name[0].isupper()
+            and (name[0] < _LATIN_END or "\u1e00" <= name[0] <= "\u1eff")
+            and not any(ch.isdigit() for ch in name)
+            and any(ch.islower() for ch in name)
+        ):
             names.append((name, False))
     return names
 
@@ -268,13 +274,13 @@ def _add_regions(gaz: Gazetteer, index: dict, cities: dict) -> None:
     for region in indonesian_regions():
         seats = towns(region.seat)
         seat = max(seats, key=lambda town: town["population"]) if seats else None
-        place = Place(seat["latitude"] if seat else None, seat["longitude"] if seat else None, HOME_COUNTRY,
-                      "region")
+        place = Place(seat["latitude"] if seat else None, seat["longitude"] if seat else None, HOME_COUNTRY, "region")
         match = GazetteerMatch(Entity(region.key, region.name, "place", None, place), "region")
         for alias in region.aliases:
             key = match_key(alias)
             if any(town["population"] >= MIN_POPULATION for town in towns(alias)) or (
-                    " " not in key and is_common_word(key)):
+                " " not in key and is_common_word(key)
+            ):
                 continue
             gaz._add(alias, match, strict=False)
 
@@ -304,8 +310,9 @@ def _add_countries(gaz: Gazetteer, coordinates: dict[str, tuple[float, float]], 
 
 def _city_entity(city: dict, note: dict) -> Entity:
     qid = _check_qid(note.get("wikidata"), str(city["geonameid"]))
-    place = Place(city["latitude"], city["longitude"], city["countrycode"], "city",
-                  city["geonameid"], city["population"])
+    place = Place(
+        city["latitude"], city["longitude"], city["countrycode"], "city", city["geonameid"], city["population"]
+    )
     return Entity(qid or f"geonames:{city['geonameid']}", note.get("name", city["name"]), "place", qid, place)
 
 

@@ -17,33 +17,123 @@ from importlib.resources import files
 
 from .stem import stem_word
 
-QUOTE_MARKS = "“”\"„«»"  # news mixes curly and straight quotes, and guillemets
+QUOTE_MARKS = '“”"„«»'  # news mixes curly and straight quotes, and guillemets
 
 # The calendar: month names (Indonesian and English) and Indonesian weekdays, lowercase.
 MONTHS = {
-    "januari": 1, "februari": 2, "maret": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7, "agustus": 8,
-    "september": 9, "oktober": 10, "november": 11, "desember": 12,
-    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8, "october": 10,
+    "januari": 1,
+    "februari": 2,
+    "maret": 3,
+    "april": 4,
+    "mei": 5,
+    "juni": 6,
+    "juli": 7,
+    "agustus": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "desember": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "october": 10,
     "december": 12,
 }
 WEEKDAYS = {"senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "sabtu": 5, "minggu": 6}
 ENGLISH_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "jun", "jul", "agu", "agt", "aug", "sep", "sept", "okt", "oct",
-                       "nov", "des", "dec")
+MONTH_ABBREVIATIONS = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "agu",
+    "agt",
+    "aug",
+    "sep",
+    "sept",
+    "okt",
+    "oct",
+    "nov",
+    "des",
+    "dec",
+)
 # Words a page's date line carries besides the date: time zones, "pukul", "updated".
-DATE_LINE_WORDS = ("wib", "wita", "wit", "utc", "gmt", "pukul", "diperbarui", "dipublikasikan", "diterbitkan",
-                   "published", "updated")
+DATE_LINE_WORDS = (
+    "wib",
+    "wita",
+    "wit",
+    "utc",
+    "gmt",
+    "pukul",
+    "diperbarui",
+    "dipublikasikan",
+    "diterbitkan",
+    "published",
+    "updated",
+)
 
 # Speech cues. After a quotation, a root alone or with "-nya" ("kata", "tambahnya"):
-SPEECH_CUE_ROOTS = ("kata", "ujar", "tambah", "ungkap", "jelas", "tutur", "imbuh", "tegas", "sebut", "lanjut",
-                    "papar", "terang", "ucap")
+SPEECH_CUE_ROOTS = (
+    "kata",
+    "ujar",
+    "tambah",
+    "ungkap",
+    "jelas",
+    "tutur",
+    "imbuh",
+    "tegas",
+    "sebut",
+    "lanjut",
+    "papar",
+    "terang",
+    "ucap",
+)
 # Before a quotation or a reported clause ("Kirby mengatakan bahwa ..."):
-SPEECH_VERBS = ("berkata", "mengatakan", "menyatakan", "menambahkan", "menegaskan", "menjelaskan", "mengungkapkan",
-                "menyebutkan", "mencatat", "menuturkan", "memperingatkan", "mengklaim", "menyampaikan",
-                "mengumumkan", "membantah", "mengonfirmasi", "melaporkan", "mengaku")
+SPEECH_VERBS = (
+    "berkata",
+    "mengatakan",
+    "menyatakan",
+    "menambahkan",
+    "menegaskan",
+    "menjelaskan",
+    "mengungkapkan",
+    "menyebutkan",
+    "mencatat",
+    "menuturkan",
+    "memperingatkan",
+    "mengklaim",
+    "menyampaikan",
+    "mengumumkan",
+    "membantah",
+    "mengonfirmasi",
+    "melaporkan",
+    "mengaku",
+)
 # Words right before a speaker's name: the name after them is a person ("kata Watson", "menurut Adrienne").
-SPEAKER_CUES = frozenset({*SPEECH_CUE_ROOTS, "katanya", "ujarnya", "ungkapnya", "tambahnya", "jelasnya", "tuturnya",
-                          "imbuhnya", "tegasnya", "lanjutnya", "paparnya", "menurut", "berkata", "said"})
+SPEAKER_CUES = frozenset(
+    {
+        *SPEECH_CUE_ROOTS,
+        "katanya",
+        "ujarnya",
+        "ungkapnya",
+        "tambahnya",
+        "jelasnya",
+        "tuturnya",
+        "imbuhnya",
+        "tegasnya",
+        "lanjutnya",
+        "paparnya",
+        "menurut",
+        "berkata",
+        "said",
+    }
+)
 
 
 def alternation(words) -> str:

@@ -32,8 +32,10 @@ class IngestLocked(Exception):
 
     def __str__(self) -> str:
         who = f" (process {self.holder})" if self.holder else ""
-        return (f"{self.db_path}: another ingest is writing this database{who}; "
-                f"wait for it to finish, then run this ingest again")
+        return (
+            f"{self.db_path}: another ingest is writing this database{who}; "
+            f"wait for it to finish, then run this ingest again"
+        )
 
 
 def lock_path(db_path: str | os.PathLike) -> Path:
@@ -53,8 +55,9 @@ class IngestLock:
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
             except OSError as error:
-                raise StoreError(f"{self.db_path}: cannot create the ingest lock {self.path} "
-                                 f"({error.strerror or error})") from None
+                raise StoreError(
+                    f"{self.db_path}: cannot create the ingest lock {self.path} ({error.strerror or error})"
+                ) from None
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as error:

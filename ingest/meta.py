@@ -24,8 +24,7 @@ DATEPARSER_SETTINGS = {
     "PREFER_DAY_OF_MONTH": "first",
 }
 # "Selasa (5/9/2023)": Indonesian news states its report date as a day name and d/m/y in brackets.
-DAY_NAME_DATE = re.compile(
-    rf"\b(?:{alternation(WEEKDAYS)})\s*,?\s*\((\d{{1,2}}/\d{{1,2}}/\d{{2,4}})\)", re.IGNORECASE)
+DAY_NAME_DATE = re.compile(rf"\b(?:{alternation(WEEKDAYS)})\s*,?\s*\((\d{{1,2}}/\d{{1,2}}/\d{{2,4}})\)", re.IGNORECASE)
 LEAD_PARAGRAPHS = 3  # where a report date is looked for in the body
 TITLE_MAX_CHARS = 120
 LANGUAGE_SAMPLE_CHARS = 1500  # enough text to tell the language; the classifier's cost grows with length
@@ -35,7 +34,8 @@ LANGUAGE_SAMPLE_CHARS = 1500  # enough text to tell the language; the classifier
 COMMON_DATE = re.compile(
     rf"^(?:(?:{'|'.join(WEEKDAYS)}),?\s*)?(?:(?P<iso>(?P<y>\d{{4}})-(?P<m>\d{{2}})-(?P<d>\d{{2}}))(?:[T ].*)?"
     rf"|(?P<day>\d{{1,2}})(?:/(?P<month>\d{{1,2}})/|\s+(?P<month_name>{'|'.join(MONTHS)})\s+)(?P<year>\d{{4}}))$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=50_000)
@@ -43,8 +43,11 @@ def parse_date(text: str) -> str | None:
     """An ISO date (YYYY-MM-DD) from a stated date in Indonesian or English, or None."""
     common = COMMON_DATE.match(text.strip())
     if common:
-        year, month, day = (common["y"], common["m"], common["d"]) if common["iso"] else (
-            common["year"], common["month"] or MONTHS[common["month_name"].lower()], common["day"])
+        year, month, day = (
+            (common["y"], common["m"], common["d"])
+            if common["iso"]
+            else (common["year"], common["month"] or MONTHS[common["month_name"].lower()], common["day"])
+        )
         try:
             return date(int(year), int(month), int(day)).isoformat()
         except ValueError:

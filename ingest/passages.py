@@ -171,7 +171,7 @@ def shingles(unit: str) -> frozenset[int]:
     """The crc32 of each character 5-gram. UTF-32 gives every character four bytes, so a
     5-gram is a 20-byte slice of one encoding."""
     data, crc32, width = unit.encode("utf-32-le"), zlib.crc32, 4 * SHINGLE
-    return frozenset(crc32(data[i:i + width]) for i in range(0, len(data) - width + 4, 4))
+    return frozenset(crc32(data[i : i + width]) for i in range(0, len(data) - width + 4, 4))
 
 
 def signature(shingle_set) -> list[int]:
@@ -196,7 +196,7 @@ def bands(sig: list[int], count: int = BANDS) -> list[int]:
     """One signed 63-bit integer per band, stable across processes and Python versions."""
     rows, result = BINS // count, []
     for band in range(count):
-        values = sig[band * rows:(band + 1) * rows]
+        values = sig[band * rows : (band + 1) * rows]
         digest = hashlib.blake2b(struct.pack(f"<I{rows}I", band, *values), digest_size=8).digest()
         result.append(int.from_bytes(digest, "little") >> 1)
     return result
@@ -261,15 +261,19 @@ def _progress(conn) -> tuple[int, bool]:
 
 
 def _set_progress(conn, last_sentence_id: int, clusters_built: bool) -> None:
-    conn.execute("insert or replace into passage_progress (id, last_sentence_id, clusters_built) values (1, ?, ?)",
-                 [last_sentence_id, int(clusters_built)])
+    conn.execute(
+        "insert or replace into passage_progress (id, last_sentence_id, clusters_built) values (1, ?, ?)",
+        [last_sentence_id, int(clusters_built)],
+    )
 
 
 def pending(db) -> bool:
     """Whether any sentence is not indexed yet (new or re-written articles, or an earlier
     update that was interrupted), or the cluster summary is not rebuilt since."""
     mark, built = _progress(db.conn)
-    return not built or db.conn.execute("select exists (select 1 from sentences where id > ?)", [mark]).fetchone()[0] == 1
+    return (
+        not built or db.conn.execute("select exists (select 1 from sentences where id > ?)", [mark]).fetchone()[0] == 1
+    )
 
 
 def update_passages(db, force: bool = False) -> PassageSummary:
@@ -286,13 +290,18 @@ def update_passages(db, force: bool = False) -> PassageSummary:
     cache: dict[int, list[frozenset[int]]] = {}
     while True:
         mark, _ = _progress(conn)
-        chunk = conn.execute("""select s.id, s.article_id, s.text from sentences s where s.id > ?
-                                order by s.id limit ?""", [mark, CHUNK]).fetchall()
+        chunk = conn.execute(
+            """select s.id, s.article_id, s.text from sentences s where s.id > ?
+                                order by s.id limit ?""",
+            [mark, CHUNK],
+        ).fetchall()
         if not chunk:
             break
         # Whole articles only: the rest of the last article's sentences join this chunk.
-        chunk += conn.execute("select id, article_id, text from sentences where article_id = ? and id > ? order by id",
-                              [chunk[-1][1], chunk[-1][0]]).fetchall()
+        chunk += conn.execute(
+            "select id, article_id, text from sentences where article_id = ? and id > ? order by id",
+            [chunk[-1][1], chunk[-1][0]],
+        ).fetchall()
         with conn:
             for sentence_id, article_id, text in chunk:
                 _index_sentence(conn, sentence_id, article_id, text, cache, summary)
@@ -339,8 +348,10 @@ def _index_sentence(conn, sentence_id: int, article_id: str, text: str, cache: d
     if links:
         _join(conn, sentence_id, members)
     if best < REPRESENTED:
-        conn.executemany("insert or ignore into passage_bands (band, sentence_id) values (?, ?)",
-                         [(band, sentence_id) for band in keys])
+        conn.executemany(
+            "insert or ignore into passage_bands (band, sentence_id) values (?, ?)",
+            [(band, sentence_id) for band in keys],
+        )
     conn.execute("insert or replace into passage_wordings (hash, sentence_id) values (?, ?)", [wording, sentence_id])
 
 
@@ -353,10 +364,13 @@ def _join_exact_twin(conn, sentence_id: int, article_id: str, wording: int, summ
     """The fast path for word-for-word copies: an earlier sentence of another article with
     the same normalised wording is the one pair needed (similarity 1), with no shingles,
     bands or verification. False when there is no such sentence (or it was deleted)."""
-    twin = conn.execute("""select w.sentence_id, m.cluster_id from passage_wordings w
+    twin = conn.execute(
+        """select w.sentence_id, m.cluster_id from passage_wordings w
                            join sentences s on s.id = w.sentence_id
                            left join passage_members m on m.sentence_id = w.sentence_id
-                           where w.hash = ? and s.article_id != ?""", [wording, article_id]).fetchone()
+                           where w.hash = ? and s.article_id != ?""",
+        [wording, article_id],
+    ).fetchone()
     if twin is None:
         return False
     other_id, cluster_id = twin
@@ -378,7 +392,9 @@ def _candidates(conn, keys: list[int], article_id: str) -> list[tuple[int, str, 
                     select sentence_id from passage_bands where band in ({",".join("?" * len(keys))}) limit ?)
                 group by sentence_id) h
             left join passage_members m on m.sentence_id = h.sentence_id
-            order by h.shared desc, h.sentence_id""", [*keys, BAND_ROWS_READ]).fetchall()
+            order by h.shared desc, h.sentence_id""",
+        [*keys, BAND_ROWS_READ],
+    ).fetchall()
     per_cluster: dict[int, int] = {}
     chosen: dict[int, int | None] = {}
     for sentence_id, cluster_id in hits:
@@ -388,15 +404,24 @@ def _candidates(conn, keys: list[int], article_id: str) -> list[tuple[int, str, 
             chosen[sentence_id] = cluster_id
     if not chosen:
         return []
-    texts = dict((row[0], row[1:]) for row in conn.execute(
-        f"select id, article_id, text from sentences where id in ({','.join('?' * len(chosen))})", list(chosen)))
-    return [(sentence_id, texts[sentence_id][1], cluster_id) for sentence_id, cluster_id in chosen.items()
-            if sentence_id in texts and texts[sentence_id][0] != article_id]
+    texts = dict(
+        (row[0], row[1:])
+        for row in conn.execute(
+            f"select id, article_id, text from sentences where id in ({','.join('?' * len(chosen))})", list(chosen)
+        )
+    )
+    return [
+        (sentence_id, texts[sentence_id][1], cluster_id)
+        for sentence_id, cluster_id in chosen.items()
+        if sentence_id in texts and texts[sentence_id][0] != article_id
+    ]
 
 
 def _add_pair(conn, a: int, b: int, score: float, summary: PassageSummary) -> None:
-    conn.execute("insert or ignore into passage_pairs (sentence_a, sentence_b, similarity) values (?, ?, ?)",
-                 [min(a, b), max(a, b), round(score, 4)])
+    conn.execute(
+        "insert or ignore into passage_pairs (sentence_a, sentence_b, similarity) values (?, ?, ?)",
+        [min(a, b), max(a, b), round(score, 4)],
+    )
     summary.pairs += 1
 
 
@@ -414,9 +439,12 @@ def _join(conn, sentence_id: int, clusters: dict[int, bool]) -> None:
 
 
 def _add_member(conn, sentence_id: int, cluster_id: int) -> None:
-    conn.execute("""insert or replace into passage_members (sentence_id, cluster_id, article_id, outlet, published)
+    conn.execute(
+        """insert or replace into passage_members (sentence_id, cluster_id, article_id, outlet, published)
                     select s.id, ?, s.article_id, a.outlet, a.published from sentences s
-                    join articles a on a.id = s.article_id where s.id = ?""", [cluster_id, sentence_id])
+                    join articles a on a.id = s.article_id where s.id = ?""",
+        [cluster_id, sentence_id],
+    )
 
 
 def _index_article(conn, article_id: str) -> int:
@@ -434,9 +462,11 @@ def _index_article(conn, article_id: str) -> int:
                 where article_id != ? group by article_id having shared >= 2) h
             join articles a on a.id = h.article_id
             order by h.shared desc, h.article_id limit ?""",
-        [*keys, BAND_ROWS_READ, article_id, MAX_ARTICLE_CANDIDATES]).fetchall()
-    conn.executemany("insert or ignore into article_bands (band, article_id) values (?, ?)",
-                     [(band, article_id) for band in keys])
+        [*keys, BAND_ROWS_READ, article_id, MAX_ARTICLE_CANDIDATES],
+    ).fetchall()
+    conn.executemany(
+        "insert or ignore into article_bands (band, article_id) values (?, ?)", [(band, article_id) for band in keys]
+    )
     found = 0
     for other_id, other_body, other_published in candidates:
         theirs = word_shingles(other_body)
@@ -444,18 +474,29 @@ def _index_article(conn, article_id: str) -> int:
         containment = len(own & theirs) / min(len(own), len(theirs)) if theirs else 0.0
         if score >= COPY_THRESHOLD or containment >= COPY_CONTAINMENT:
             earlier, later = sorted([(published or "9999", article_id), (other_published or "9999", other_id)])
-            conn.execute("""insert or replace into article_copies (article_id, copy_of, similarity, containment,
+            conn.execute(
+                """insert or replace into article_copies (article_id, copy_of, similarity, containment,
                             shared_sentences) values (?, ?, ?, ?, ?)""",
-                         [later[1], earlier[1], round(score, 4), round(containment, 4),
-                          _shared_sentences(conn, article_id, other_id)])
+                [
+                    later[1],
+                    earlier[1],
+                    round(score, 4),
+                    round(containment, 4),
+                    _shared_sentences(conn, article_id, other_id),
+                ],
+            )
             found += 1
     return found
 
 
 def _shared_sentences(conn, a: str, b: str) -> int:
     """How many sentences of the shorter article have a near-duplicate in the other."""
-    texts = {article: [sentence_shingles(t) for (t,) in conn.execute(
-        "select text from sentences where article_id = ?", [article])] for article in (a, b)}
+    texts = {
+        article: [
+            sentence_shingles(t) for (t,) in conn.execute("select text from sentences where article_id = ?", [article])
+        ]
+        for article in (a, b)
+    }
     shorter, longer = sorted(texts.values(), key=len)
     return sum(1 for mine in shorter if mine and any(similarity(mine, theirs) >= THRESHOLD for theirs in longer))
 

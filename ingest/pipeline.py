@@ -60,11 +60,13 @@ class Summary:
 
     def report(self) -> str:
         totals = ", ".join(f"{count} {table}" for table, count in self.totals.items())
-        return (f"articles: {self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
-                f"{self.failed} failed; written: {self.sentences} sentences, {self.mentions} mentions\n"
-                f"after-pass: {self.passages.indexed} sentences indexed for shared passages, {self.passages.pairs} "
-                f"new passage pairs, {self.passages.copies} new copies, {self.orphans_removed} orphan entities removed\n"
-                f"archive: {totals}")
+        return (
+            f"articles: {self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.failed} failed; written: {self.sentences} sentences, {self.mentions} mentions\n"
+            f"after-pass: {self.passages.indexed} sentences indexed for shared passages, {self.passages.pairs} "
+            f"new passage pairs, {self.passages.copies} new copies, {self.orphans_removed} orphan entities removed\n"
+            f"archive: {totals}"
+        )
 
 
 def article_id(document: Document) -> str:
@@ -73,8 +75,16 @@ def article_id(document: Document) -> str:
 
 
 def content_hash(document: Document) -> str:
-    parts = [PIPELINE_VERSION, document.text, document.title, document.outlet, document.published,
-             document.url, document.language, document.source]
+    parts = [
+        PIPELINE_VERSION,
+        document.text,
+        document.title,
+        document.outlet,
+        document.published,
+        document.url,
+        document.language,
+        document.source,
+    ]
     return hashlib.sha256("\x1f".join(part or "" for part in parts).encode("utf-8")).hexdigest()
 
 
@@ -109,8 +119,13 @@ def build_article(document: Document, extractor: Extractor) -> Article:
 
 
 @holding_ingest_lock  # one ingest per database at a time (issue 6); raises lock.IngestLocked
-def ingest_paths(paths, db_path: str, workers: int = 1, progress: Callable | None = None,
-                 on_error: Callable[[str], None] | None = None) -> Summary:
+def ingest_paths(
+    paths,
+    db_path: str,
+    workers: int = 1,
+    progress: Callable | None = None,
+    on_error: Callable[[str], None] | None = None,
+) -> Summary:
     """Ingest every supported file under `paths` into the database at `db_path`.
 
     Files are read and checked against the stored hashes here; only new and changed
@@ -126,8 +141,10 @@ def ingest_paths(paths, db_path: str, workers: int = 1, progress: Callable | Non
         return summary
     db = open_database(db_path)
     ingested_at = datetime.now(UTC).isoformat(timespec="seconds")
-    with (progress(files, len(files)) if progress else nullcontext(files)) as iterator:
-        for previous_hash, article, failure in _built(_documents_to_build(db, iterator, summary, report_error), workers):
+    with progress(files, len(files)) if progress else nullcontext(files) as iterator:
+        for previous_hash, article, failure in _built(
+            _documents_to_build(db, iterator, summary, report_error), workers
+        ):
             if article is None:
                 _fail(summary, failure or "unknown failure", report_error)
                 continue

@@ -44,7 +44,7 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     marks = [i for i, character in enumerate(text) if character in QUOTE_MARKS]
     spans = []
     for opening, closing in zip(marks[::2], marks[1::2]):
-        if len(text[opening + 1:closing].split()) >= MIN_QUOTE_WORDS:
+        if len(text[opening + 1 : closing].split()) >= MIN_QUOTE_WORDS:
             spans.append((opening + 1, closing))
     return spans
 
@@ -70,9 +70,12 @@ class QuoteFinder:
     def _learn_roles(self, text: str, mentions: list[Mention]) -> None:
         """ "juru bicara Kremlin Dmitry Peskov": an organisation then a person after a role word."""
         for organisation, person in zip(mentions, mentions[1:]):
-            if organisation.entity.type == "organization" and person.entity.type == "person" and \
-                    not text[organisation.char_end:person.char_start].strip():
-                role = ROLE.search(text[:organisation.char_start])
+            if (
+                organisation.entity.type == "organization"
+                and person.entity.type == "person"
+                and not text[organisation.char_end : person.char_start].strip()
+            ):
+                role = ROLE.search(text[: organisation.char_start])
                 if role:
                     self.roles[(_role_key(role.group("role")), organisation.entity.key)] = person.entity
 
@@ -82,8 +85,9 @@ class QuoteFinder:
             after = CUE_AFTER.match(text, end + 1)
             if after:
                 cue = after.group("cue").lower()
-                speaker = self.last_speaker if after.group("pronoun") else self._speaker_after(
-                    text, mentions, after.end())
+                speaker = (
+                    self.last_speaker if after.group("pronoun") else self._speaker_after(text, mentions, after.end())
+                )
             else:
                 cue, speaker = self._cue_before(text, mentions, start - 1)
             if cue:
@@ -107,13 +111,14 @@ class QuoteFinder:
         if menurut:
             speaker = self._speaker_after(text, mentions, menurut.end(), adjacent=True)
             comma = text.find(",", menurut.end())
-            if speaker and comma != -1 and len(text[comma + 1:].split()) >= MIN_QUOTE_WORDS:
-                return [self._quote(sentence, _skip_space(text, comma + 1), _trim_end(text), "reported", "menurut",
-                                    speaker)]
+            if speaker and comma != -1 and len(text[comma + 1 :].split()) >= MIN_QUOTE_WORDS:
+                return [
+                    self._quote(sentence, _skip_space(text, comma + 1), _trim_end(text), "reported", "menurut", speaker)
+                ]
         at_end = CUE_AT_END.search(text)
         if at_end:
             speaker = self._speaker_after(text, mentions, at_end.start("who"), adjacent=True)
-            if speaker and len(text[:at_end.start()].split()) >= MIN_QUOTE_WORDS:
+            if speaker and len(text[: at_end.start()].split()) >= MIN_QUOTE_WORDS:
                 return [self._quote(sentence, 0, at_end.start(), "reported", at_end.group("cue").lower(), speaker)]
         inside_quotes = quoted_spans(text)
         for verb in CUE_VERB.finditer(text):
@@ -124,15 +129,14 @@ class QuoteFinder:
             bahwa = BAHWA.match(text[start:])
             start += bahwa.end() if bahwa else 0
             if speaker and len(text[start:].split()) >= MIN_QUOTE_WORDS:
-                return [self._quote(sentence, start, _trim_end(text), "reported", verb.group("cue").lower(),
-                                    speaker)]
+                return [self._quote(sentence, start, _trim_end(text), "reported", verb.group("cue").lower(), speaker)]
         return []
 
     def _speaker_after(self, text, mentions, position, adjacent=False) -> Entity | None:
         """The first person (else organisation) named within reach after a cue."""
         reach = [m for m in mentions if position <= m.char_start <= position + SPEAKER_WINDOW]
         if adjacent:
-            reach = [m for m in reach if not text[position:m.char_start].strip()]
+            reach = [m for m in reach if not text[position : m.char_start].strip()]
         person = next((m for m in reach if m.entity.type == "person"), None)
         if person:
             return person.entity
@@ -145,7 +149,7 @@ class QuoteFinder:
         before the verb, a few words apart at most ("Gedung Putih mengatakan pekan lalu")."""
         if PRONOUN.search(text[:cue_start]):
             return self.last_speaker
-        before = [m for m in mentions if m.char_end <= cue_start and not ADDRESSEE.search(text[:m.char_start])]
+        before = [m for m in mentions if m.char_end <= cue_start and not ADDRESSEE.search(text[: m.char_start])]
         if not before:
             return None
         subject = before[0]
@@ -160,7 +164,7 @@ class QuoteFinder:
 
     def _by_role(self, text: str, organisation: Mention) -> Entity:
         """ "Juru bicara Kremlin": the person introduced with that role, else the organisation."""
-        role = ROLE.search(text[:organisation.char_start])
+        role = ROLE.search(text[: organisation.char_start])
         if role:
             return self.roles.get((_role_key(role.group("role")), organisation.entity.key), organisation.entity)
         return organisation.entity

@@ -21,8 +21,7 @@ import yaml
 
 from .models import ENTITY_TYPES
 
-FIELDS = ("url", "outlet", "language", "topic", "region", "title", "published", "filed_from", "entities",
-          "furniture")
+FIELDS = ("url", "outlet", "language", "topic", "region", "title", "published", "filed_from", "entities", "furniture")
 
 
 def evalset_dir() -> Path:

@@ -38,7 +38,7 @@ def slug(text: str) -> str:
 
 
 def aliases_of(name: str) -> tuple[str, ...]:
-    """"Kabupaten Selayar (Kepulauan Selayar)" -> ("Selayar", "Kepulauan Selayar")."""
+    """ "Kabupaten Selayar (Kepulauan Selayar)" -> ("Selayar", "Kepulauan Selayar")."""
     bare = PREFIXES.sub("", name)
     found = [BRACKETED.sub(" ", bare).strip(), *BRACKETED.findall(bare)]
     return tuple(dict.fromkeys(alias.strip() for alias in found if alias.strip()))
@@ -55,8 +55,13 @@ def indonesian_regions() -> Iterator[Region]:
         for province in json.loads(path.read_text(encoding="utf-8")):
             province_key = f"idn:{slug(province['provinsi'])}"
             noted = provinces[province["provinsi"]]
-            yield Region(province_key, province["provinsi"], "province",
-                         (*aliases_of(province["provinsi"]), *noted.get("aliases", ())), noted["capital"])
+            yield Region(
+                province_key,
+                province["provinsi"],
+                "province",
+                (*aliases_of(province["provinsi"]), *noted.get("aliases", ())),
+                noted["capital"],
+            )
             for unit in province["kabupaten"]:
                 name = unit["kab_kota"]
                 kind = "city" if name.startswith("Kota ") else "regency"

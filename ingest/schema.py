@@ -43,8 +43,10 @@ def ensure_schema(db: sqlite_utils.Database, path: str) -> None:
     version = db.execute("PRAGMA user_version").fetchone()[0]
     existing = db["articles"].exists()
     if existing and version < BASELINE_VERSION:
-        raise StoreError(f"{path}: built by an early version of newsarchive (schema {version}, migrations start "
-                         f"at {BASELINE_VERSION}); ingest into a new database file")
+        raise StoreError(
+            f"{path}: built by an early version of newsarchive (schema {version}, migrations start "
+            f"at {BASELINE_VERSION}); ingest into a new database file"
+        )
     if existing:
         MIGRATIONS.apply(db)  # first: the CREATE statements below may index columns a migration adds
     db.executescript(store.SCHEMA + passages.SCHEMA)

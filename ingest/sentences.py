@@ -97,11 +97,7 @@ def _ends_abbreviation(text: str, period: int) -> bool:
     if word is None:
         return False
     token = word.group().lstrip(_OPENERS)
-    return (
-        token in ABBREVIATIONS
-        or (len(token) == 1 and token.isupper())
-        or _DOTTED.fullmatch(token) is not None
-    )
+    return token in ABBREVIATIONS or (len(token) == 1 and token.isupper()) or _DOTTED.fullmatch(token) is not None
 
 
 def _protected_regions(text: str, start: int, end: int) -> list[list[int]]:
@@ -152,7 +148,10 @@ def sentences_of(page: CleanPage) -> list[Sentence]:
     sentences: list[Sentence] = []
     for offset, paragraph in page.paragraph_offsets():
         for span in split_sentences(paragraph.text):
-            text = paragraph.text[span.start:span.end]
-            sentences.append(Sentence(len(sentences), offset + span.start, offset + span.end, text,
-                                      paragraph.section, stem_text(text)))
+            text = paragraph.text[span.start : span.end]
+            sentences.append(
+                Sentence(
+                    len(sentences), offset + span.start, offset + span.end, text, paragraph.section, stem_text(text)
+                )
+            )
     return sentences

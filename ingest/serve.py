@@ -32,11 +32,19 @@ def datasette_args(db_path: str | Path, host: str = "127.0.0.1", port: int = 800
     """Arguments for `datasette` (after the program name) that serve `db_path` immutable,
     or with `live` as a mutable database that an ingest may be writing (still read-only to users)."""
     args = [
-        "serve", *([] if live else ["-i"]), str(db_path),
-        "--metadata", str(site_file("metadata.yml")),
-        "--plugins-dir", str(site_file("plugins")),
-        "--template-dir", str(site_file("templates")),
-        "--host", host, "--port", str(port),
+        "serve",
+        *([] if live else ["-i"]),
+        str(db_path),
+        "--metadata",
+        str(site_file("metadata.yml")),
+        "--plugins-dir",
+        str(site_file("plugins")),
+        "--template-dir",
+        str(site_file("templates")),
+        "--host",
+        host,
+        "--port",
+        str(port),
     ]
     for name, value in SETTINGS.items():
         args += ["--setting", name, str(value)]
@@ -103,8 +111,9 @@ class ServerProcess:
         import sys
 
         port = free_port()
-        return cls([sys.executable, "-m", "ingest", "serve", "--db", str(db_path), "--port", str(port), *options],
-                   port, log)
+        return cls(
+            [sys.executable, "-m", "ingest", "serve", "--db", str(db_path), "--port", str(port), *options], port, log
+        )
 
     @property
     def url(self) -> str:

@@ -39,7 +39,7 @@ _CP1252 = {byte: bytes([byte]).decode("cp1252", "ignore") or chr(byte) for byte 
 def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
     """Decoding error handler: read the bytes that are not valid UTF-8 as cp1252."""
     assert isinstance(error, UnicodeDecodeError), "registered for decoding only"
-    bad = error.object[error.start:error.end]
+    bad = error.object[error.start : error.end]
     return bad.decode("latin-1").translate(_CP1252), error.end
 
 
@@ -181,7 +181,7 @@ def decode(data: bytes, path: str | os.PathLike) -> str:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """"utf-16-le" or "utf-16-be" if the NULs say so; text in Latin script is mostly ASCII,
+    """ "utf-16-le" or "utf-16-be" if the NULs say so; text in Latin script is mostly ASCII,
     whose UTF-16 has a NUL as every second (LE) or every first (BE) byte."""
     if not data or len(data) % 2:
         return None
@@ -208,8 +208,7 @@ def _normalised_text(text: str) -> str:
 
 # --- HTML ---------------------------------------------------------------------------
 
-_DROPPED = ["script", "style", "noscript", "template", "svg", "iframe", "form",
-            "nav", "header", "footer", "aside"]
+_DROPPED = ["script", "style", "noscript", "template", "svg", "iframe", "form", "nav", "header", "footer", "aside"]
 _BLOCKS = frozenset(
     "address article blockquote body caption dd details dir div dl dt fieldset figcaption "
     "figure h1 h2 h3 h4 h5 h6 hgroup hr li main ol p pre section summary table td th tr ul".split()
@@ -238,14 +237,23 @@ def _html_metadata(tree: LexborHTMLParser) -> dict[str, str | None]:
         content = _collapse(node.attributes.get("content") or "")
         if key and content:
             meta.setdefault(key.strip().lower(), content)
-    url = _first(_absolute_url(_attribute(tree.css_first('link[rel~="canonical"]'), "href")),
-                 _absolute_url(meta.get("og:url")))
+    url = _first(
+        _absolute_url(_attribute(tree.css_first('link[rel~="canonical"]'), "href")), _absolute_url(meta.get("og:url"))
+    )
     return {
-        "title": _first(meta.get("og:title"), meta.get("twitter:title"),
-                        _node_text(tree.css_first("h1")), _node_text(tree.css_first("title"))),
+        "title": _first(
+            meta.get("og:title"),
+            meta.get("twitter:title"),
+            _node_text(tree.css_first("h1")),
+            _node_text(tree.css_first("title")),
+        ),
         "outlet": _first(meta.get("og:site_name"), _domain(url)),
-        "published": _first(meta.get("article:published_time"), meta.get("pubdate"), meta.get("date"),
-                            _attribute(tree.css_first("time[datetime]"), "datetime")),
+        "published": _first(
+            meta.get("article:published_time"),
+            meta.get("pubdate"),
+            meta.get("date"),
+            _attribute(tree.css_first("time[datetime]"), "datetime"),
+        ),
         "url": url,
         "language": _attribute(tree.css_first("html"), "lang"),
     }
@@ -346,8 +354,7 @@ def _json_documents(path: Path, text: str) -> list[Document]:
     records = data if isinstance(data, list) else [data]
     if not records:
         raise SourceError(path, "the JSON list holds no records")
-    return [_json_document(path, number, f"record {number}", record)
-            for number, record in enumerate(records, 1)]
+    return [_json_document(path, number, f"record {number}", record) for number, record in enumerate(records, 1)]
 
 
 def _jsonl_documents(path: Path, text: str) -> list[Document]:

@@ -153,7 +153,9 @@ def save_article(db: sqlite_utils.Database, article: Article, ingested_at: str) 
     """
     unstemmed = [s.position for s in article.sentences if s.stemmed is None]
     if unstemmed:
-        raise ValueError(f"{article.source}: sentences {unstemmed[:5]} have no stems; build articles with build_article")
+        raise ValueError(
+            f"{article.source}: sentences {unstemmed[:5]} have no stems; build articles with build_article"
+        )
     conn = db.conn
     with conn:  # BEGIN ... COMMIT, or ROLLBACK on any exception
         _delete_article_rows(conn, article.id)
@@ -162,10 +164,21 @@ def save_article(db: sqlite_utils.Database, article: Article, ingested_at: str) 
                raw, source, url, format, content_hash, sentence_count, mention_count, ingested_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
-                article.id, article.title, article.title_from, article.outlet, article.published,
-                article.language, article.body, article.raw, article.source, article.url,
-                article.format, article.content_hash, len(article.sentences),
-                len(article.mentions), ingested_at,
+                article.id,
+                article.title,
+                article.title_from,
+                article.outlet,
+                article.published,
+                article.language,
+                article.body,
+                article.raw,
+                article.source,
+                article.url,
+                article.format,
+                article.content_hash,
+                len(article.sentences),
+                len(article.mentions),
+                ingested_at,
             ],
         )
         sentence_ids = {}
@@ -173,8 +186,15 @@ def save_article(db: sqlite_utils.Database, article: Article, ingested_at: str) 
             cursor = conn.execute(
                 """INSERT INTO sentences (article_id, position, char_start, char_end, text, stemmed, section)
                    VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                [article.id, sentence.position, sentence.char_start, sentence.char_end,
-                 sentence.text, sentence.stemmed, sentence.section],
+                [
+                    article.id,
+                    sentence.position,
+                    sentence.char_start,
+                    sentence.char_end,
+                    sentence.text,
+                    sentence.stemmed,
+                    sentence.section,
+                ],
             )
             sentence_ids[sentence.position] = cursor.lastrowid
         entity_ids: dict[str, int] = {}
@@ -185,8 +205,14 @@ def save_article(db: sqlite_utils.Database, article: Article, ingested_at: str) 
             conn.execute(
                 """INSERT INTO mentions (entity_id, article_id, sentence_id, char_start, char_end, surface)
                    VALUES (?, ?, ?, ?, ?, ?)""",
-                [entity_id, article.id, sentence_ids[mention.sentence_position],
-                 mention.char_start, mention.char_end, mention.surface],
+                [
+                    entity_id,
+                    article.id,
+                    sentence_ids[mention.sentence_position],
+                    mention.char_start,
+                    mention.char_end,
+                    mention.surface,
+                ],
             )
         _count_mentions(conn, article.id, 1)
         for quote in article.quotes:
@@ -195,14 +221,34 @@ def save_article(db: sqlite_utils.Database, article: Article, ingested_at: str) 
             conn.execute(
                 """INSERT INTO quotes (article_id, sentence_id, speaker_id, kind, cue, char_start, char_end, text)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                [article.id, sentence_ids[quote.sentence_position], speaker_id, quote.kind, quote.cue,
-                 quote.char_start, quote.char_end, quote.text],
+                [
+                    article.id,
+                    sentence_ids[quote.sentence_position],
+                    speaker_id,
+                    quote.kind,
+                    quote.cue,
+                    quote.char_start,
+                    quote.char_end,
+                    quote.text,
+                ],
             )
         conn.executemany(
             """INSERT INTO dated_mentions (article_id, sentence_id, char_start, char_end, surface, date_start,
                date_end, granularity, relative) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [[article.id, sentence_ids[d.sentence_position], d.char_start, d.char_end, d.surface, d.date_start,
-              d.date_end, d.granularity, int(d.relative)] for d in article.dates],
+            [
+                [
+                    article.id,
+                    sentence_ids[d.sentence_position],
+                    d.char_start,
+                    d.char_end,
+                    d.surface,
+                    d.date_start,
+                    d.date_end,
+                    d.granularity,
+                    int(d.relative),
+                ]
+                for d in article.dates
+            ],
         )
         conn.executemany(
             "INSERT INTO furniture (article_id, kind, text, raw_start, raw_end) VALUES (?, ?, ?, ?, ?)",
@@ -214,10 +260,16 @@ def _count_mentions(conn: sqlite3.Connection, article_id: str, sign: int) -> Non
     """Add (sign 1) or take away (sign -1) the article's mentions from its entities' and
     places' counts."""
     counted = "(SELECT entity_id, count(*) AS n FROM mentions WHERE article_id = ? GROUP BY entity_id) AS counted"
-    conn.execute(f"""UPDATE entities SET mentions = entities.mentions + ? * counted.n FROM {counted}
-                     WHERE entities.id = counted.entity_id""", [sign, article_id])
-    conn.execute(f"""UPDATE places SET mentions = places.mentions + ? * counted.n FROM {counted}
-                     WHERE places.entity_id = counted.entity_id""", [sign, article_id])
+    conn.execute(
+        f"""UPDATE entities SET mentions = entities.mentions + ? * counted.n FROM {counted}
+                     WHERE entities.id = counted.entity_id""",
+        [sign, article_id],
+    )
+    conn.execute(
+        f"""UPDATE places SET mentions = places.mentions + ? * counted.n FROM {counted}
+                     WHERE places.entity_id = counted.entity_id""",
+        [sign, article_id],
+    )
 
 
 def _delete_article_rows(conn: sqlite3.Connection, article_id: str) -> None:
@@ -245,8 +297,16 @@ def _upsert_entity(conn: sqlite3.Connection, entity: Entity) -> int:
                ON CONFLICT(entity_id) DO UPDATE SET name = excluded.name, latitude = excluded.latitude,
                    longitude = excluded.longitude, country_code = excluded.country_code, kind = excluded.kind,
                    geonames_id = excluded.geonames_id, population = excluded.population""",
-            [entity_id, entity.name, place.latitude, place.longitude, place.country_code,
-             place.kind, place.geonames_id, place.population],
+            [
+                entity_id,
+                entity.name,
+                place.latitude,
+                place.longitude,
+                place.country_code,
+                place.kind,
+                place.geonames_id,
+                place.population,
+            ],
         )
     return entity_id
 
@@ -255,8 +315,10 @@ def remove_orphan_entities(db: sqlite_utils.Database) -> int:
     """Delete entities (and their places) that no mention refers to any more."""
     with db.conn:
         # NOT EXISTS probes the entity_id and speaker_id indexes: no scan of mentions.
-        orphans = ("SELECT id FROM entities e WHERE NOT EXISTS (SELECT 1 FROM mentions WHERE entity_id = e.id) "
-                   "AND NOT EXISTS (SELECT 1 FROM quotes WHERE speaker_id = e.id)")
+        orphans = (
+            "SELECT id FROM entities e WHERE NOT EXISTS (SELECT 1 FROM mentions WHERE entity_id = e.id) "
+            "AND NOT EXISTS (SELECT 1 FROM quotes WHERE speaker_id = e.id)"
+        )
         db.conn.execute(f"DELETE FROM places WHERE entity_id IN ({orphans})")
         return db.conn.execute(f"DELETE FROM entities WHERE id IN ({orphans})").rowcount
 
@@ -265,7 +327,9 @@ def create_fts(db: sqlite_utils.Database) -> None:
     """Full-text indexes kept in sync by triggers. replace=True also rebuilds an index whose
     triggers a killed process cut off."""
     for table, columns in FTS_TABLES.items():
-        db.table(table).enable_fts(columns, fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZE, replace=True)
+        db.table(table).enable_fts(
+            columns, fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZE, replace=True
+        )
 
 
 def counts(db: sqlite_utils.Database) -> dict[str, int]:

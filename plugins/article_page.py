@@ -58,7 +58,9 @@ def pieces(body: str, mentions: list[dict]) -> list[tuple[str, dict | None]]:
     return [(text, mention) for text, mention in result if text]
 
 
-def with_shared(pieces: list[tuple[str, dict | None]], shared: list[dict]) -> list[tuple[str, dict | None, dict | None]]:
+def with_shared(
+    pieces: list[tuple[str, dict | None]], shared: list[dict]
+) -> list[tuple[str, dict | None, dict | None]]:
     """`pieces` as (text, mention, None), with ("", None, passage) inserted where a sentence
     that appears in other articles ends (`shared`: dicts with "end", sorted by it)."""
     result, position, pending = [], 0, list(shared)
@@ -103,19 +105,29 @@ async def article(request, datasette):
         raise NotFound(f"No article with id {article_id}")
     mentions = [dict(r) for r in await db.execute(MENTIONS_SQL, [article_id])]
     places = [dict(r) for r in await db.execute(PLACES_SQL, [article_id])]
-    shared = [dict(r) for r in await db.execute(SHARED_SQL, [article_id])] if await db.table_exists("passage_members") else []
+    shared = (
+        [dict(r) for r in await db.execute(SHARED_SQL, [article_id])]
+        if await db.table_exists("passage_members")
+        else []
+    )
     quotes = [dict(r) for r in await db.execute(QUOTES_SQL, [article_id])]
-    return Response.html(await datasette.render_template("article.html", {
-        "database": db.name,
-        "article": dict(row),
-        "pieces": pieces(row["body"], mentions),
-        "segments": with_quotes(with_shared(pieces(row["body"], mentions), shared), quotes),
-        "quotes_url": datasette.urls.query(db.name, "quotes_by"),
-        "members_url": datasette.urls.table(db.name, "passage_members"),
-        "places": places,
-        "mentions_url": datasette.urls.query(db.name, "mentions_of"),
-        "row_url": datasette.urls.row(db.name, "articles", tilde_encode(article_id)),
-    }, request=request))
+    return Response.html(
+        await datasette.render_template(
+            "article.html",
+            {
+                "database": db.name,
+                "article": dict(row),
+                "pieces": pieces(row["body"], mentions),
+                "segments": with_quotes(with_shared(pieces(row["body"], mentions), shared), quotes),
+                "quotes_url": datasette.urls.query(db.name, "quotes_by"),
+                "members_url": datasette.urls.table(db.name, "passage_members"),
+                "places": places,
+                "mentions_url": datasette.urls.query(db.name, "mentions_of"),
+                "row_url": datasette.urls.row(db.name, "articles", tilde_encode(article_id)),
+            },
+            request=request,
+        )
+    )
 
 
 @hookimpl

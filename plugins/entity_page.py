@@ -39,18 +39,34 @@ async def entity(request, datasette):
     if not WIKIDATA_ID.match(entity["wikidata"] or ""):
         entity["wikidata"] = None  # only ever link to a well-formed Wikidata item
     has_coordinates = entity["latitude"] is not None and entity["longitude"] is not None
-    query_urls = {name: datasette.urls.query(db.name, name) + f"?entity={entity['id']}"
-                  for name in ("mentions_of", "co_mentions", "entity_timeline")}
-    return Response.html(await datasette.render_template("entity.html", {
-        "database": db.name,
-        "entity": entity,
-        "counts": dict((await db.execute(COUNTS_SQL, [entity["id"]])).first()),
-        "co_mentions": [dict(r) for r in await db.execute(CO_MENTIONS_SQL, [entity["id"]])],
-        "mentions": [dict(r) for r in await db.execute(MENTIONS_SQL, [entity["id"], SHOWN_MENTIONS])],
-        "places": [{"entity_id": entity["id"], "name": entity["name"], "latitude": entity["latitude"],
-                    "longitude": entity["longitude"]}] if has_coordinates else [],
-        "query_urls": query_urls,
-    }, request=request))
+    query_urls = {
+        name: datasette.urls.query(db.name, name) + f"?entity={entity['id']}"
+        for name in ("mentions_of", "co_mentions", "entity_timeline")
+    }
+    return Response.html(
+        await datasette.render_template(
+            "entity.html",
+            {
+                "database": db.name,
+                "entity": entity,
+                "counts": dict((await db.execute(COUNTS_SQL, [entity["id"]])).first()),
+                "co_mentions": [dict(r) for r in await db.execute(CO_MENTIONS_SQL, [entity["id"]])],
+                "mentions": [dict(r) for r in await db.execute(MENTIONS_SQL, [entity["id"], SHOWN_MENTIONS])],
+                "places": [
+                    {
+                        "entity_id": entity["id"],
+                        "name": entity["name"],
+                        "latitude": entity["latitude"],
+                        "longitude": entity["longitude"],
+                    }
+                ]
+                if has_coordinates
+                else [],
+                "query_urls": query_urls,
+            },
+            request=request,
+        )
+    )
 
 
 @hookimpl

@@ -36,7 +36,7 @@ def mark_words(text, q) -> str:
     for match in WORD.finditer(text):
         word = match.group()
         if word_key(word) in wanted_words or word_key(stem_word(word)) in wanted_stems:
-            pieces += [escape(text[position:match.start()]), "<mark>", escape(word), "</mark>"]
+            pieces += [escape(text[position : match.start()]), "<mark>", escape(word), "</mark>"]
             position = match.end()
     pieces.append(escape(text[position:]))
     return "".join(pieces)

@@ -10,8 +10,12 @@ from urllib.parse import quote
 from datasette import hookimpl
 from markupsafe import Markup
 
-PAGES = {("articles", "title"): "article", ("entities", "name"): "entity",
-         (None, "article_id"): "article", (None, "entity_id"): "entity"}
+PAGES = {
+    ("articles", "title"): "article",
+    ("entities", "name"): "entity",
+    (None, "article_id"): "article",
+    (None, "entity_id"): "entity",
+}
 
 
 def link(datasette, page: str, key, text) -> Markup:

@@ -9,5 +9,9 @@ from datasette_cluster_map import TILE_LAYER, TILE_LAYER_OPTIONS
 @hookimpl
 def extra_template_vars(datasette):
     config = datasette.plugin_config("datasette-cluster-map") or {}
-    return {"tiles": {"url": config.get("tile_layer") or TILE_LAYER,
-                      "options": config.get("tile_layer_options") or TILE_LAYER_OPTIONS}}
+    return {
+        "tiles": {
+            "url": config.get("tile_layer") or TILE_LAYER,
+            "options": config.get("tile_layer_options") or TILE_LAYER_OPTIONS,
+        }
+    }

@@ -51,8 +51,7 @@ def parse_types(value: str | None) -> list[str]:
 async def network_data(db, top: int, types: list[str]) -> dict:
     marks = ", ".join(f":type{i}" for i in range(len(types)))
     params = {"top": top, **{f"type{i}": t for i, t in enumerate(types)}}
-    nodes = [dict(r) for r in await db.execute(NODES_SQL.format(types=marks), params,
-                                               custom_time_limit=TIME_LIMIT_MS)]
+    nodes = [dict(r) for r in await db.execute(NODES_SQL.format(types=marks), params, custom_time_limit=TIME_LIMIT_MS)]
     edges = []
     if nodes:
         ids = ", ".join(str(int(node["id"])) for node in nodes)
@@ -69,10 +68,20 @@ async def network(request, datasette):
         node["url"] = datasette.urls.path(f"/entity/{node['id']}")
     if request.url_vars.get("format") == "json":
         return Response.json({"top": top, "types": types, **data})
-    return Response.html(await datasette.render_template("network.html", {
-        "database": db.name, "top": top, "types": types, "all_types": TYPES, "max_top": MAX_TOP,
-        "network": data,
-    }, request=request))
+    return Response.html(
+        await datasette.render_template(
+            "network.html",
+            {
+                "database": db.name,
+                "top": top,
+                "types": types,
+                "all_types": TYPES,
+                "max_top": MAX_TOP,
+                "network": data,
+            },
+            request=request,
+        )
+    )
 
 
 @hookimpl

@@ -12,8 +12,13 @@ READS = {"GET", "HEAD", "OPTIONS"}
 def refuse_writes(app):
     async def wrapped(scope, receive, send):
         if scope["type"] == "http" and scope["method"] not in READS:
-            await send({"type": "http.response.start", "status": 405,
-                        "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"allow", b"GET, HEAD")]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 405,
+                    "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"allow", b"GET, HEAD")],
+                }
+            )
             await send({"type": "http.response.body", "body": b"This archive is read-only.\n"})
             return
         await app(scope, receive, send)

@@ -22,8 +22,11 @@ def safe_escape_fts(query):
 
 def without_blank_search(query_string: bytes) -> bytes:
     pairs = parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True)
-    kept = [(key, value) for key, value in pairs
-            if not (key.startswith("_search") and key != "_searchmode" and not value.strip())]
+    kept = [
+        (key, value)
+        for key, value in pairs
+        if not (key.startswith("_search") and key != "_searchmode" and not value.strip())
+    ]
     return query_string if len(kept) == len(pairs) else urlencode(kept).encode()
 
 
@@ -34,7 +37,9 @@ def asgi_wrapper():
             if scope["type"] == "http" and b"_search" in scope.get("query_string", b""):
                 scope = dict(scope, query_string=without_blank_search(scope["query_string"]))
             await app(scope, receive, send)
+
         return app_without_blank_search
+
     return wrap
 
 

@@ -25,7 +25,9 @@ def seeds_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("archive") / "archive.db"
     result = subprocess.run(
         [sys.executable, "-m", "ingest", "ingest", str(SEEDS), "--db", str(path)],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     return path
@@ -60,8 +62,9 @@ def server(archive_db, tmp_path_factory) -> str:
     """Base URL of a real `datasette` process started with exactly `newsarchive serve`'s arguments."""
     port = free_port()
     log = tmp_path_factory.mktemp("server") / "datasette.log"
-    process = start_server([sys.executable, "-m", "datasette", *datasette_args(archive_db, "127.0.0.1", port)],
-                           port, log)
+    process = start_server(
+        [sys.executable, "-m", "datasette", *datasette_args(archive_db, "127.0.0.1", port)], port, log
+    )
     yield f"http://127.0.0.1:{port}"
     stop_server(process)
 
@@ -99,8 +102,14 @@ def make_datasette(metadata):
     from datasette.app import Datasette
 
     def make(db_path, metadata=metadata):
-        return Datasette(immutables=[str(db_path)], metadata=metadata, plugins_dir=str(site_file("plugins")),
-                         template_dir=str(site_file("templates")), settings=SETTINGS)
+        return Datasette(
+            immutables=[str(db_path)],
+            metadata=metadata,
+            plugins_dir=str(site_file("plugins")),
+            template_dir=str(site_file("templates")),
+            settings=SETTINGS,
+        )
+
     return make
 
 

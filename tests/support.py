@@ -26,7 +26,7 @@ HOSTILE_ID = "hostile-markup"
 HOSTILE_TITLE = "<script>alert(1)</script> Warga Moskow <b>heboh</b>"
 HOSTILE_SENTENCES = [
     "Warga Moskow menulis <script>alert(1)</script> di forum Vladivostok.",
-    "Gambar <img src=x onerror=alert(1)> muncul di Pyongyang & dibagikan \"besar-besaran\".",
+    'Gambar <img src=x onerror=alert(1)> muncul di Pyongyang & dibagikan "besar-besaran".',
 ]
 # Keys as the gazetteer writes them (Wikidata ids), so these join the seeds' entities.
 MOSCOW = Entity("Q649", "Moscow", "place", "Q649", Place(55.75204, 37.61781, "RU", "city", 524901))
@@ -47,8 +47,18 @@ def article_from_sentences(article_id, title, sentences, mentions, **fields) -> 
     for index, surface, entity in mentions:
         start = sentences[index].index(surface)
         found.append(Mention(index, start, start + len(surface), surface, entity))
-    return Article(id=article_id, source=f"{article_id}.txt", format="txt", raw=body, body=body,
-                   content_hash=article_id, title=title, sentences=spans, mentions=found, **fields)
+    return Article(
+        id=article_id,
+        source=f"{article_id}.txt",
+        format="txt",
+        raw=body,
+        body=body,
+        content_hash=article_id,
+        title=title,
+        sentences=spans,
+        mentions=found,
+        **fields,
+    )
 
 
 def save(db, article: Article) -> None:
@@ -57,9 +67,13 @@ def save(db, article: Article) -> None:
 
 def hostile_article() -> Article:
     return article_from_sentences(
-        HOSTILE_ID, HOSTILE_TITLE, HOSTILE_SENTENCES,
+        HOSTILE_ID,
+        HOSTILE_TITLE,
+        HOSTILE_SENTENCES,
         [(0, "Moskow", MOSCOW), (0, "Vladivostok", VLADIVOSTOK), (1, "Pyongyang", PYONGYANG)],
-        outlet="<i>forum</i>", published="2023-09-06", language="id",
+        outlet="<i>forum</i>",
+        published="2023-09-06",
+        language="id",
     )
 
 
@@ -69,7 +83,8 @@ def stored_entity(db, entity: Entity) -> Entity:
     row = db.execute(
         """select e.name, e.type, e.wikidata, p.latitude, p.longitude, p.country_code, p.kind, p.geonames_id,
            p.population from entities e left join places p on p.entity_id = e.id where e.key = ?""",
-        [entity.key]).fetchone()
+        [entity.key],
+    ).fetchone()
     if row is None:
         return entity
     name, type_, wikidata, *place = row

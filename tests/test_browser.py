@@ -12,11 +12,19 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 # Markers on a Leaflet map: single markers count 1, markercluster icons show their count.
 MARKER_TOTAL = """() => [...document.querySelectorAll('.leaflet-marker-icon')].reduce(
     (total, icon) => total + (icon.classList.contains('marker-cluster') ? parseInt(icon.textContent, 10) : 1), 0)"""
+
 
 @pytest.fixture(scope="module")
 def browser():
@@ -29,8 +37,7 @@ def browser():
 @pytest.fixture
 def page(browser, server):
     context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
-                  else route.abort())
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
     page = context.new_page()
     dialogs, errors = [], []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -55,13 +62,18 @@ def screenshot(screenshots):
     def take(page, name: str) -> None:
         page.screenshot(path=screenshots / name)
         assert (screenshots / name).stat().st_size > 0
+
     return take
 
 
 def test_typing_into_the_sentences_search_box_shows_the_matching_row(page, db_name, archive):
-    expected = [r["text"] for r in archive.query(
-        "select text from sentences where rowid in (select rowid from sentences_fts where sentences_fts match ?)",
-        ['"Vostochny"'])]
+    expected = [
+        r["text"]
+        for r in archive.query(
+            "select text from sentences where rowid in (select rowid from sentences_fts where sentences_fts match ?)",
+            ['"Vostochny"'],
+        )
+    ]
     assert expected
     page.goto(f"/{db_name}/sentences")
     page.fill("#_search", "Vostochny")
@@ -84,11 +96,17 @@ def test_stemmed_search_shows_marked_snippets(page, db_name, screenshot):
     screenshot(page, "search.png")
 
 
-@pytest.mark.parametrize("path, sql", [
-    ("places", "select count(*) from places where latitude is not null and longitude is not null"),
-    ("places_map", """select count(distinct p.entity_id) from places p join mentions m on m.entity_id = p.entity_id
-                      where latitude is not null and longitude is not null"""),
-])
+@pytest.mark.parametrize(
+    "path, sql",
+    [
+        ("places", "select count(*) from places where latitude is not null and longitude is not null"),
+        (
+            "places_map",
+            """select count(distinct p.entity_id) from places p join mentions m on m.entity_id = p.entity_id
+                      where latitude is not null and longitude is not null""",
+        ),
+    ],
+)
 def test_map_shows_a_marker_for_every_place_with_coordinates(page, db_name, archive, path, sql, screenshot):
     expected = archive.execute(sql).fetchone()[0]
     assert expected
@@ -113,11 +131,14 @@ def test_map_popup_names_the_place_and_links_to_its_mentions(page, db_name, arch
 
 def test_article_page_highlights_every_mention(page, archive, screenshot):
     article_id = archive.execute(
-        "select article_id from mentions group by article_id order by count(*) desc").fetchone()[0]
+        "select article_id from mentions group by article_id order by count(*) desc"
+    ).fetchone()[0]
     mentions = archive.execute("select count(*) from mentions where article_id = ?", [article_id]).fetchone()[0]
     places = archive.execute(
         """select count(distinct p.entity_id) from places p join mentions m on m.entity_id = p.entity_id
-           where m.article_id = ? and latitude is not null and longitude is not null""", [article_id]).fetchone()[0]
+           where m.article_id = ? and latitude is not null and longitude is not null""",
+        [article_id],
+    ).fetchone()[0]
     page.goto(f"/article/{article_id}")
     marks = page.locator(".article-body a.mention mark")
     assert marks.count() == mentions
@@ -133,9 +154,16 @@ def test_article_page_highlights_every_mention(page, archive, screenshot):
 def test_script_in_an_article_never_runs(page, db_name, archive, hostile):
     moscow = archive.execute("select entity_id from mentions where article_id = ? limit 1", [hostile.id]).fetchone()[0]
     surface = hostile.mentions[0].surface
-    for path in [f"/article/{hostile.id}", f"/{db_name}/articles", f"/{db_name}/articles/{hostile.id}",
-                 f"/{db_name}/search?q={surface}", f"/{db_name}/sentences?_search=script",
-                 f"/{db_name}/mentions_of?entity={surface}", f"/entity/{moscow}", f"/{db_name}/places_map"]:
+    for path in [
+        f"/article/{hostile.id}",
+        f"/{db_name}/articles",
+        f"/{db_name}/articles/{hostile.id}",
+        f"/{db_name}/search?q={surface}",
+        f"/{db_name}/sentences?_search=script",
+        f"/{db_name}/mentions_of?entity={surface}",
+        f"/entity/{moscow}",
+        f"/{db_name}/places_map",
+    ]:
         page.goto(path)
         page.wait_for_load_state("load")
     page.goto(f"/article/{hostile.id}")

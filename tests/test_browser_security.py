@@ -22,8 +22,13 @@ from ingest.serve import datasette_args
 
 WORD = "zebrakuda"  # a word only the hostile sentences hold, to filter the map to them
 PERSON = Entity("person:hostile", "<img src=x onerror=alert('person')>", "person")
-PLACE = Entity("geonames:hostile", "\"'><script>alert('place')</script><svg onload=alert('place2')>", "place", None,
-               Place(-45.0, -120.0, "XX", "city"))
+PLACE = Entity(
+    "geonames:hostile",
+    "\"'><script>alert('place')</script><svg onload=alert('place2')>",
+    "place",
+    None,
+    Place(-45.0, -120.0, "XX", "city"),
+)
 ARTICLE_ID = "hostile-entities"
 PAYLOAD_ELEMENTS = "img[src=x], svg[onload], iframe, [onerror], [onload]"
 # Executable <script> elements (not JSON data blocks) holding a payload.
@@ -37,9 +42,13 @@ def hostile_entities_article():
         f"Ia lalu terbang ke Moskow, kata {PERSON.name} <iframe src=javascript:alert('iframe')></iframe>.",
     ]
     return article_from_sentences(
-        ARTICLE_ID, "\"><svg onload=alert('title')> {{ 7*7 }} ${7*7}", sentences,
+        ARTICLE_ID,
+        "\"><svg onload=alert('title')> {{ 7*7 }} ${7*7}",
+        sentences,
         [(0, PERSON.name, PERSON), (0, PLACE.name, PLACE), (1, "Moskow", MOSCOW), (1, PERSON.name, PERSON)],
-        outlet="<script>alert('outlet')</script>", published="2023-09-07", language="id",
+        outlet="<script>alert('outlet')</script>",
+        published="2023-09-07",
+        language="id",
         url="javascript:alert('url')",
     )
 
@@ -49,13 +58,15 @@ def hostile_server(archive_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile-served")
     path = folder / "archive.db"
     db = copy_with_article(archive_db, path, hostile_entities_article())
-    person_id, place_id = [db.execute("select id from entities where key = ?", [e.key]).fetchone()[0]
-                           for e in (PERSON, PLACE)]
+    person_id, place_id = [
+        db.execute("select id from entities where key = ?", [e.key]).fetchone()[0] for e in (PERSON, PLACE)
+    ]
     db.execute("PRAGMA journal_mode = DELETE")
     db.close()
     port = free_port()
-    process = start_server([sys.executable, "-m", "datasette", *datasette_args(path, "127.0.0.1", port)],
-                           port, folder / "datasette.log")
+    process = start_server(
+        [sys.executable, "-m", "datasette", *datasette_args(path, "127.0.0.1", port)], port, folder / "datasette.log"
+    )
     yield f"http://127.0.0.1:{port}", person_id, place_id
     stop_server(process)
 
@@ -65,8 +76,7 @@ def watched(browser, hostile_server):
     """A page whose dialogs, JavaScript errors and console errors are recorded; fails the test if any."""
     server = hostile_server[0]
     context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
-                  else route.abort())
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
     page = context.new_page()
     dialogs, errors, console = [], [], []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -97,13 +107,25 @@ def test_no_page_runs_script_from_hostile_articles(watched, hostile_server):
     _, person, place = hostile_server
     name = quote(PERSON.name)
     for path in [
-        "/archive/articles", f"/archive/articles?_search={WORD}", f"/archive/articles/{ARTICLE_ID}",
-        "/archive/articles?_facet=outlet", "/archive/entities", f"/archive/entities/{person}",
-        f"/archive/entities/{place}", "/archive/places", f"/archive/sentences?_search={WORD}", "/archive/mentions",
-        f"/archive/search?q={WORD}", f"/archive/search?q={quote('<script>alert(1)</script>')}",
-        f"/archive/mentions_of?entity={person}", f"/archive/mentions_of?entity={name}",
-        f"/archive/co_mentions?entity={person}", f"/archive/entity_timeline?entity={place}",
-        f"/article/{ARTICLE_ID}", f"/entity/{person}", f"/entity/{place}",
+        "/archive/articles",
+        f"/archive/articles?_search={WORD}",
+        f"/archive/articles/{ARTICLE_ID}",
+        "/archive/articles?_facet=outlet",
+        "/archive/entities",
+        f"/archive/entities/{person}",
+        f"/archive/entities/{place}",
+        "/archive/places",
+        f"/archive/sentences?_search={WORD}",
+        "/archive/mentions",
+        f"/archive/search?q={WORD}",
+        f"/archive/search?q={quote('<script>alert(1)</script>')}",
+        f"/archive/mentions_of?entity={person}",
+        f"/archive/mentions_of?entity={name}",
+        f"/archive/co_mentions?entity={person}",
+        f"/archive/entity_timeline?entity={place}",
+        f"/article/{ARTICLE_ID}",
+        f"/entity/{person}",
+        f"/entity/{place}",
         f"/archive?sql={quote('select name, name as title from entities where key like ' + repr('%hostile'))}",
     ]:
         watched.goto(path)
@@ -114,8 +136,10 @@ def test_no_page_runs_script_from_hostile_articles(watched, hostile_server):
     assert PERSON.name in watched.locator(".article-body").inner_text()
 
 
-@pytest.mark.parametrize("path", [f"/archive/places_map?q={WORD}", "/archive/places?entity_id={place}",
-                                  "/entity/{place}", f"/article/{ARTICLE_ID}"])
+@pytest.mark.parametrize(
+    "path",
+    [f"/archive/places_map?q={WORD}", "/archive/places?entity_id={place}", "/entity/{place}", f"/article/{ARTICLE_ID}"],
+)
 def test_map_popup_of_a_hostile_place_shows_its_name_as_text(watched, hostile_server, path):
     path = path.replace("{place}", str(hostile_server[2]))
     watched.goto(path)

@@ -34,13 +34,23 @@ Bagikan
 def test_furniture_is_kept_out_of_the_body_but_not_lost():
     page = clean(PAGE)
     kinds = [f.kind for f in page.furniture]
-    for kind in ("site", "headline", "date", "reading_time", "dateline", "read_also", "ad", "photo_credit",
-                 "follow", "credit"):
+    for kind in (
+        "site",
+        "headline",
+        "date",
+        "reading_time",
+        "dateline",
+        "read_also",
+        "ad",
+        "photo_credit",
+        "follow",
+        "credit",
+    ):
         assert kind in kinds
     assert "Baca Juga" not in page.body and "[ads_1]" not in page.body and "Google News" not in page.body
     assert page.body.startswith("Menteri Luar Negeri Indonesia tiba di Hanoi")
     for item in page.furniture:
-        assert PAGE[item.raw_start:item.raw_end] == item.text
+        assert PAGE[item.raw_start : item.raw_end] == item.text
 
 
 def test_header_gives_headline_domain_date_and_dateline_outlet():
@@ -58,32 +68,39 @@ def test_caption_keeps_its_text_in_a_caption_section_without_the_credit():
 
 
 def test_sign_off_in_brackets_ends_a_body_paragraph_not_a_caption():
-    text = ("Pemerintah mengumumkan kebijakan baru tentang impor beras untuk menjaga harga di pasar. (AFP/Xyz)\n\n"
-            "Kebijakan itu berlaku mulai bulan depan di seluruh provinsi, kata juru bicara kementerian.")
+    text = (
+        "Pemerintah mengumumkan kebijakan baru tentang impor beras untuk menjaga harga di pasar. (AFP/Xyz)\n\n"
+        "Kebijakan itu berlaku mulai bulan depan di seluruh provinsi, kata juru bicara kementerian."
+    )
     page = clean(text)
     assert [p.section for p in page.paragraphs] == ["body", "body"]
     assert page.paragraphs[0].text.endswith("di pasar.")
     assert [f.kind for f in page.furniture] == ["sign_off"]
 
 
-@pytest.mark.parametrize("line, kind", [
-    ("BACA JUGA:Polisi Tangkap Pencuri Motor", "read_also"),
-    ("Lihat juga: Video banjir di Semarang", "read_also"),
-    ("Lire aussi : La France et le Maroc", "read_also"),
-    ("[iklan_2]", "ad"),
-    ("Komentar (12)", "widget"),
-    ("Editor : Budi Santoso", "credit"),
-    ("5 min read", "reading_time"),
-    ("(Artikel ini telah diperbarui dengan keterangan dari polisi.)", "note"),
-    ("Pemerintah menaikkan harga bahan bakar mulai pekan depan.", None),
-])
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("BACA JUGA:Polisi Tangkap Pencuri Motor", "read_also"),
+        ("Lihat juga: Video banjir di Semarang", "read_also"),
+        ("Lire aussi : La France et le Maroc", "read_also"),
+        ("[iklan_2]", "ad"),
+        ("Komentar (12)", "widget"),
+        ("Editor : Budi Santoso", "credit"),
+        ("5 min read", "reading_time"),
+        ("(Artikel ini telah diperbarui dengan keterangan dari polisi.)", "note"),
+        ("Pemerintah menaikkan harga bahan bakar mulai pekan depan.", None),
+    ],
+)
 def test_furniture_kinds(line, kind):
     assert furniture_kind(line) == kind
 
 
 def test_repeated_headline_behind_a_dateline_is_furniture():
-    text = ("Harga Minyak Dunia Turun\n\nJakarta : Harga Minyak Dunia Turun\n\n"
-            "Harga minyak dunia turun tajam pada perdagangan hari ini setelah data stok Amerika Serikat diumumkan.")
+    text = (
+        "Harga Minyak Dunia Turun\n\nJakarta : Harga Minyak Dunia Turun\n\n"
+        "Harga minyak dunia turun tajam pada perdagangan hari ini setelah data stok Amerika Serikat diumumkan."
+    )
     page = clean(text)
     assert page.headline == "Harga Minyak Dunia Turun"
     assert [f.kind for f in page.furniture] == ["headline", "headline_repeat"]
@@ -94,19 +111,36 @@ def test_repeated_headline_behind_a_dateline_is_furniture():
 def test_seed_bodies_hold_no_furniture_and_offsets_point_into_raw(path):
     raw = path.read_text(encoding="utf-8")
     page = clean(raw)
-    for marker in ("BACA JUGA", "Baca juga", "Sujet a lire", "[iklan_2]", "Tautan sumber", "Komentar (0)",
-                   "min read", "Google News", "Editor :", "Foto:"):
+    for marker in (
+        "BACA JUGA",
+        "Baca juga",
+        "Sujet a lire",
+        "[iklan_2]",
+        "Tautan sumber",
+        "Komentar (0)",
+        "min read",
+        "Google News",
+        "Editor :",
+        "Foto:",
+    ):
         assert marker not in page.body
     for paragraph in page.paragraphs:
-        assert raw[paragraph.raw_start:paragraph.raw_start + len(paragraph.text)] == paragraph.text
+        assert raw[paragraph.raw_start : paragraph.raw_start + len(paragraph.text)] == paragraph.text
     for item in page.furniture:
-        assert raw[item.raw_start:item.raw_end] == item.text
+        assert raw[item.raw_start : item.raw_end] == item.text
 
 
-@pytest.mark.parametrize("line", [
-    "0 Komentar", "12 comments", "Gabung ke Channel WhatsApp Kompas.com", "Version 1.93.2",
-    "2024 © PT Dynamo Media Network", "Laporan Wartawan TribunLombok.com, Robert Firmansyah",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "0 Komentar",
+        "12 comments",
+        "Gabung ke Channel WhatsApp Kompas.com",
+        "Version 1.93.2",
+        "2024 © PT Dynamo Media Network",
+        "Laporan Wartawan TribunLombok.com, Robert Firmansyah",
+    ],
+)
 def test_widgets_credits_and_invitations_are_furniture(line):
     lead = "Banjir merendam ratusan rumah warga di tiga kecamatan sejak Senin malam, kata petugas setempat kepada wartawan."
     page = clean(f"{lead}\n\n{line}\n\n{lead.replace('Senin', 'Selasa')}\n")

@@ -56,8 +56,11 @@ def test_an_edited_file_replaces_its_article(corpus, tmp_path):
     db = tmp_path / "a.db"
     run("ingest", str(corpus), "--db", str(db))
     path = sorted(corpus.glob("*.txt"))[0]
-    path.write_text(path.read_text() + "\n\nPresiden Prancis Emmanuel Macron tiba di Jakarta untuk bertemu "
-                                        "para pemimpin ASEAN pada pekan depan.\n", encoding="utf-8")
+    path.write_text(
+        path.read_text() + "\n\nPresiden Prancis Emmanuel Macron tiba di Jakarta untuk bertemu "
+        "para pemimpin ASEAN pada pekan depan.\n",
+        encoding="utf-8",
+    )
     result = run("ingest", str(corpus), "--db", str(db))
     assert "0 new, 1 updated, 4 unchanged" in result.stdout
     with sqlite3.connect(db) as connection:
@@ -65,7 +68,8 @@ def test_an_edited_file_replaces_its_article(corpus, tmp_path):
         surfaces = {row[0] for row in connection.execute("SELECT surface FROM mentions")}
         assert "Emmanuel Macron" in surfaces
         positions = connection.execute(
-            "SELECT article_id, position, count(*) FROM sentences GROUP BY 1, 2 HAVING count(*) > 1").fetchall()
+            "SELECT article_id, position, count(*) FROM sentences GROUP BY 1, 2 HAVING count(*) > 1"
+        ).fetchall()
         assert positions == []  # the old sentences were replaced, not added to
 
 
@@ -81,18 +85,37 @@ def test_bad_files_are_reported_by_name_and_the_rest_go_in(corpus, tmp_path):
     (bad / "broken.jsonl").write_text('{"title": "a", "body": "Teks pertama yang cukup panjang."}\n{oops\n')
     with open(bad / "huge.txt", "wb") as huge:
         huge.truncate(50 * 1024 * 1024)
-    (bad / "cp1252.txt").write_bytes(b"Berita Hari Ini\n\n\x93Kami siap,\x94 kata Menteri Luar Negeri Retno Marsudi "
-                                     b"di Jakarta pada hari Senin kepada para wartawan yang hadir di sana.")
-    (bad / "bom.txt").write_bytes("\ufeffJudul\n\nPresiden Joko Widodo meresmikan bendungan baru di Jawa Tengah "
-                                  "pada hari Kamis bersama gubernur.".encode("utf-8"))
-    (bad / "records.json").write_text(json.dumps([{
-        "title": "Kunjungan ke Hanoi", "url": "https://example.org/a/1", "published": "2023-09-13",
-        "outlet": "Example News", "body": "Perdana Menteri Vietnam Pham Minh Chinh menerima delegasi "
-                                          "Indonesia di Hanoi pada hari Rabu untuk membahas perdagangan."}]))
+    (bad / "cp1252.txt").write_bytes(
+        b"Berita Hari Ini\n\n\x93Kami siap,\x94 kata Menteri Luar Negeri Retno Marsudi "
+        b"di Jakarta pada hari Senin kepada para wartawan yang hadir di sana."
+    )
+    (bad / "bom.txt").write_bytes(
+        "\ufeffJudul\n\nPresiden Joko Widodo meresmikan bendungan baru di Jawa Tengah "
+        "pada hari Kamis bersama gubernur.".encode("utf-8")
+    )
+    (bad / "records.json").write_text(
+        json.dumps(
+            [
+                {
+                    "title": "Kunjungan ke Hanoi",
+                    "url": "https://example.org/a/1",
+                    "published": "2023-09-13",
+                    "outlet": "Example News",
+                    "body": "Perdana Menteri Vietnam Pham Minh Chinh menerima delegasi "
+                    "Indonesia di Hanoi pada hari Rabu untuk membahas perdagangan.",
+                }
+            ]
+        )
+    )
     result = run("ingest", str(bad), "--db", str(db))
     assert result.returncode == 1
-    for name, reason in [("empty.txt", "empty"), ("binary.txt", "binary"), ("broken.json", "invalid JSON"),
-                         ("broken.jsonl", "line 2"), ("huge.txt", "over the 20 MB limit")]:
+    for name, reason in [
+        ("empty.txt", "empty"),
+        ("binary.txt", "binary"),
+        ("broken.json", "invalid JSON"),
+        ("broken.jsonl", "line 2"),
+        ("huge.txt", "over the 20 MB limit"),
+    ]:
         assert any(name in line and reason in line for line in result.stderr.splitlines()), (name, result.stderr)
     assert "3 new" in result.stdout and "5 failed" in result.stdout
     after = snapshot(db)
@@ -103,7 +126,8 @@ def test_bad_files_are_reported_by_name_and_the_rest_go_in(corpus, tmp_path):
         (cp1252_body,) = [body for source, body in bodies.items() if source.endswith("cp1252.txt")]
         assert cp1252_body.startswith("“Kami siap,” kata")
         (record,) = connection.execute(
-            "SELECT title, outlet, published, url FROM articles WHERE url IS NOT NULL").fetchall()
+            "SELECT title, outlet, published, url FROM articles WHERE url IS NOT NULL"
+        ).fetchall()
         assert record == ("Kunjungan ke Hanoi", "Example News", "2023-09-13", "https://example.org/a/1")
 
 
@@ -115,7 +139,8 @@ def test_missing_path_is_a_clear_error(tmp_path):
 
 def test_an_html_page_goes_in_with_its_metadata(tmp_path):
     page = tmp_path / "page.html"
-    page.write_text("""<html lang="id"><head><title>Situs Berita</title>
+    page.write_text(
+        """<html lang="id"><head><title>Situs Berita</title>
 <meta property="og:title" content="Menlu Bertemu Mitra di Hanoi">
 <meta property="og:site_name" content="Berita Contoh">
 <meta property="article:published_time" content="2023-09-13T08:00:00+07:00">
@@ -124,17 +149,23 @@ def test_an_html_page_goes_in_with_its_metadata(tmp_path):
 <p>Menteri Luar Negeri Retno Marsudi tiba di Hanoi pada hari Rabu untuk bertemu mitranya dari Vietnam.</p>
 <p>Baca juga: Harga Beras Naik</p>
 <p>"Kerja sama ini penting," kata Retno kepada wartawan di Hanoi.</p></article>
-<script>alert(1)</script></body></html>""", encoding="utf-8")
+<script>alert(1)</script></body></html>""",
+        encoding="utf-8",
+    )
     db = tmp_path / "a.db"
     result = run("ingest", str(page), "--db", str(db))
     assert result.returncode == 0, result.stderr
     with sqlite3.connect(db) as connection:
         row = connection.execute("SELECT title, outlet, published, url, language, body FROM articles").fetchone()
-        people = {r[0] for r in connection.execute(
-            "SELECT e.name FROM entities e WHERE e.type = 'person'")}
+        people = {r[0] for r in connection.execute("SELECT e.name FROM entities e WHERE e.type = 'person'")}
     title, outlet, published, url, language, body = row
     assert (title, outlet, published, url, language) == (
-        "Menlu Bertemu Mitra di Hanoi", "Berita Contoh", "2023-09-13", "https://berita.example/hanoi", "id")
+        "Menlu Bertemu Mitra di Hanoi",
+        "Berita Contoh",
+        "2023-09-13",
+        "https://berita.example/hanoi",
+        "id",
+    )
     assert "Baca juga" not in body and "alert" not in body and "Beranda" not in body
     assert "Retno Marsudi" in people
 

@@ -19,8 +19,9 @@ SQL_BLOCK = re.compile(r"```sql\n(.*?)```", re.DOTALL)
 
 
 def test_the_generated_parts_of_the_readme_are_current():
-    result = subprocess.run([sys.executable, "-m", "cogapp", "--check", "README.md"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "cogapp", "--check", "README.md"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, f"run `make docs`:\n{result.stdout}{result.stderr}"
 
 
@@ -82,6 +83,8 @@ def test_every_sql_example_runs_on_the_seeds_archive(seeds_db, sql):
 
 def test_the_docs_name_no_files_that_do_not_exist():
     for doc in DOCS:
-        for name in re.findall(r"`((?:ingest|tests|bench|plugins|docs|templates)/[\w./-]+\.(?:py|md|yml|csv|png))`",
-                               doc.read_text(encoding="utf-8")):
+        for name in re.findall(
+            r"`((?:ingest|tests|bench|plugins|docs|templates)/[\w./-]+\.(?:py|md|yml|csv|png))`",
+            doc.read_text(encoding="utf-8"),
+        ):
             assert (ROOT / name).exists(), f"{doc.name} names {name}"

@@ -13,10 +13,10 @@ def extractor():
 
 
 def read(extractor, text):
-    sentences = [Sentence(i, s.start, s.end, text[s.start:s.end]) for i, s in enumerate(split_sentences(text))]
+    sentences = [Sentence(i, s.start, s.end, text[s.start : s.end]) for i, s in enumerate(split_sentences(text))]
     mentions = extractor.extract(sentences)
     for mention in mentions:
-        assert sentences[mention.sentence_position].text[mention.char_start:mention.char_end] == mention.surface
+        assert sentences[mention.sentence_position].text[mention.char_start : mention.char_end] == mention.surface
     return mentions
 
 
@@ -25,8 +25,11 @@ def found(mentions):
 
 
 def test_known_people_and_countries_resolve_to_one_entity_each(extractor):
-    mentions = read(extractor, "Presiden Rusia Vladimir Putin menerima Ketua Kim Jong-un. "
-                               "Kim Jong Un tiba dari Korea Utara. Korut dan DPRK adalah nama yang sama.")
+    mentions = read(
+        extractor,
+        "Presiden Rusia Vladimir Putin menerima Ketua Kim Jong-un. "
+        "Kim Jong Un tiba dari Korea Utara. Korut dan DPRK adalah nama yang sama.",
+    )
     keys = {m.surface: m.entity.key for m in mentions}
     assert keys["Kim Jong-un"] == keys["Kim Jong Un"]
     assert keys["Korea Utara"] == keys["Korut"] == keys["DPRK"]
@@ -35,16 +38,19 @@ def test_known_people_and_countries_resolve_to_one_entity_each(extractor):
 
 
 def test_us_aliases_but_not_the_word_as(extractor):
-    mentions = read(extractor, "Pejabat AS dan Amerika Serikat bertemu. Amerika menolak usul itu, "
-                               "sama seperti tahun lalu.")
+    mentions = read(
+        extractor, "Pejabat AS dan Amerika Serikat bertemu. Amerika menolak usul itu, sama seperti tahun lalu."
+    )
     us = {m.entity.key for m in mentions if m.surface in ("AS", "Amerika Serikat", "Amerika")}
     assert len(us) == 1
     assert not [m for m in mentions if m.surface.lower() == "seperti"]
 
 
 def test_unseen_person_after_a_title_and_a_short_form_later(extractor):
-    mentions = read(extractor, "Menteri Perdagangan Zambia Chipoka Mulenga tiba di Lusaka. "
-                               "Mulenga mengatakan kesepakatan itu penting.")
+    mentions = read(
+        extractor,
+        "Menteri Perdagangan Zambia Chipoka Mulenga tiba di Lusaka. Mulenga mengatakan kesepakatan itu penting.",
+    )
     people = [m for m in mentions if m.entity.type == "person"]
     assert {m.surface for m in people} == {"Chipoka Mulenga", "Mulenga"}
     assert len({m.entity.key for m in people}) == 1
@@ -52,25 +58,35 @@ def test_unseen_person_after_a_title_and_a_short_form_later(extractor):
 
 
 def test_short_form_before_the_full_name_resolves_too(extractor):
-    mentions = read(extractor, "Ortwin mengatakan rapat ditunda. Juru bicara partai, Ortwin Keldermann, "
-                               "membenarkan kabar itu.")
+    mentions = read(
+        extractor, "Ortwin mengatakan rapat ditunda. Juru bicara partai, Ortwin Keldermann, membenarkan kabar itu."
+    )
     people = {m.surface: m.entity.key for m in mentions if m.entity.type == "person"}
     assert people["Ortwin"] == people["Ortwin Keldermann"]
 
 
 def test_organisations_from_heads_namers_tails_and_acronyms(extractor):
-    mentions = read(extractor, "Dewan Keamanan Nasional (NSC) Adrienne Watson mengatakan Grup Wagner "
-                               "hadir di Eastern Economic Forum. Juru bicara NSC menolak berkomentar.")
+    mentions = read(
+        extractor,
+        "Dewan Keamanan Nasional (NSC) Adrienne Watson mengatakan Grup Wagner "
+        "hadir di Eastern Economic Forum. Juru bicara NSC menolak berkomentar.",
+    )
     types = {m.surface: m.entity.type for m in mentions}
-    assert types == {"Dewan Keamanan Nasional": "organization", "NSC": "organization", "Adrienne Watson": "person",
-                     "Grup Wagner": "organization", "Eastern Economic Forum": "organization"}
+    assert types == {
+        "Dewan Keamanan Nasional": "organization",
+        "NSC": "organization",
+        "Adrienne Watson": "person",
+        "Grup Wagner": "organization",
+        "Eastern Economic Forum": "organization",
+    }
     nsc = {m.entity.key for m in mentions if m.surface in ("NSC", "Dewan Keamanan Nasional")}
     assert len(nsc) == 1
 
 
 def test_places_from_gazetteer_and_place_words(extractor):
-    mentions = read(extractor, "Delegasi itu terbang dari Novosibirsk ke Kota Qaraghandy lalu ke "
-                               "Kosmodrom Vostochny dan Moskow.")
+    mentions = read(
+        extractor, "Delegasi itu terbang dari Novosibirsk ke Kota Qaraghandy lalu ke Kosmodrom Vostochny dan Moskow."
+    )
     by_surface = {m.surface: m.entity for m in mentions}
     assert by_surface["Moskow"].name == "Moscow" and by_surface["Moskow"].place.country_code == "RU"
     assert by_surface["Novosibirsk"].place.latitude == pytest.approx(55.04, abs=0.2)
@@ -79,8 +95,11 @@ def test_places_from_gazetteer_and_place_words(extractor):
 
 
 def test_unseen_organisations_from_cue_words(extractor):
-    mentions = read(extractor, "Kementerian Perikanan dan Kelautan Ruritania menolak. Grup Zorvath dan "
-                               "Badan Antariksa Ruritania ikut, lapor Baltic Harbour Gazette.")
+    mentions = read(
+        extractor,
+        "Kementerian Perikanan dan Kelautan Ruritania menolak. Grup Zorvath dan "
+        "Badan Antariksa Ruritania ikut, lapor Baltic Harbour Gazette.",
+    )
     names = {m.surface for m in mentions if m.entity.type == "organization"}
     assert {"Kementerian Perikanan dan Kelautan", "Grup Zorvath", "Badan Antariksa", "Baltic Harbour Gazette"} <= names
 
@@ -91,8 +110,10 @@ def test_unknown_place_after_a_preposition(extractor):
 
 
 def test_sentence_initial_words_days_and_months_are_not_entities(extractor):
-    mentions = read(extractor, "Sedangkan pada hari Senin, 13 September, pertemuan itu berlangsung. "
-                               "Bahkan Juli lalu mereka bertemu.")
+    mentions = read(
+        extractor,
+        "Sedangkan pada hari Senin, 13 September, pertemuan itu berlangsung. Bahkan Juli lalu mereka bertemu.",
+    )
     assert mentions == []
 
 

@@ -39,14 +39,21 @@ def make_corpus(folder: Path, copies: int = COPIES, first: int = 0) -> Path:
 def edit_corpus(folder: Path, count: int) -> None:
     """Change the first `count` files (in ingest order): a new sentence naming a new person."""
     for number, path in enumerate(sorted(folder.iterdir())[:count]):
-        path.write_text(path.read_text(encoding="utf-8") +
-                        f"\nMenteri Luar Negeri Budi Santoso{number} menyambut pertemuan itu.\n", encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8") + f"\nMenteri Luar Negeri Budi Santoso{number} menyambut pertemuan itu.\n",
+            encoding="utf-8",
+        )
 
 
 def ingest(corpus, db, *extra) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "ingest", "ingest", str(corpus), "--db", str(db), *extra],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "ingest", "ingest", str(corpus), "--db", str(db), *extra],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def finish(process, seconds=300) -> tuple[int, str, str]:
@@ -119,14 +126,19 @@ def assert_whole(db: Path) -> int:
             """select a.id from articles a
                where a.sentence_count != (select count(*) from sentences s where s.article_id = a.id)
                   or a.mention_count != (select count(*) from mentions m where m.article_id = a.id)
-                  or a.sentence_count = 0""").fetchall()
+                  or a.sentence_count = 0"""
+        ).fetchall()
         assert partial == [], "articles without all their sentences or mentions"
         miscounted = c.execute("""select p.entity_id from places p
                                   where p.mentions != (select count(*) from mentions m where m.entity_id = p.entity_id)""")
         assert miscounted.fetchall() == [], "places whose mention count is not their rows in mentions"
-        misplaced = [row for row in c.execute(
-            "select a.body, s.char_start, s.char_end, s.text from sentences s join articles a on a.id = s.article_id")
-            if row[0][row[1]:row[2]] != row[3]]
+        misplaced = [
+            row
+            for row in c.execute(
+                "select a.body, s.char_start, s.char_end, s.text from sentences s join articles a on a.id = s.article_id"
+            )
+            if row[0][row[1] : row[2]] != row[3]
+        ]
         assert misplaced == []
         return c.execute("select count(*) from articles").fetchone()[0]
 
@@ -229,8 +241,7 @@ def test_two_ingests_at_once_one_refuses_and_the_other_is_whole(tmp_path, corpus
     if winner == 0:
         assert state(db) == reference
     else:
-        assert {row[8] for row in state(db)["articles"]} == {
-            f"{path.as_posix()}" for path in sorted(other.iterdir())}
+        assert {row[8] for row in state(db)["articles"]} == {f"{path.as_posix()}" for path in sorted(other.iterdir())}
 
 
 # Serving while ingesting -------------------------------------------------------------------
@@ -248,8 +259,11 @@ def test_a_live_server_never_shows_an_error_or_half_an_article_while_an_ingest_r
     code, _, err = finish(ingest(ROOT / "seeds", db))
     assert code == 0, err
     port = free_port()
-    server = start_server([sys.executable, "-m", "ingest", "serve", "--live", "--db", str(db), "--port", str(port)],
-                          port, tmp_path / "serve.log")
+    server = start_server(
+        [sys.executable, "-m", "ingest", "serve", "--live", "--db", str(db), "--port", str(port)],
+        port,
+        tmp_path / "serve.log",
+    )
     seen_counts, pages, failures = set(), {}, []
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
@@ -263,12 +277,21 @@ def test_a_live_server_never_shows_an_error_or_half_an_article_while_an_ingest_r
                     continue
                 rows = response.json()
                 seen_counts.add(len(rows))
-                failures += [row for row in rows if (row["sentences"], row["mentions"]) !=
-                             (row["sentence_count"], row["mention_count"]) or row["sentences"] == 0]
+                failures += [
+                    row
+                    for row in rows
+                    if (row["sentences"], row["mentions"]) != (row["sentence_count"], row["mention_count"])
+                    or row["sentences"] == 0
+                ]
                 newest = rows[0]["id"]
-                for path in [f"/article/{newest}", "/live/articles.json?_shape=array&_size=20&_sort_desc=published",
-                             "/live/search.json?q=pertemuan&_shape=array", "/live/places_map.json?_shape=array",
-                             "/live/sentences.csv?_size=100", "/live/entities"]:
+                for path in [
+                    f"/article/{newest}",
+                    "/live/articles.json?_shape=array&_size=20&_sort_desc=published",
+                    "/live/search.json?q=pertemuan&_shape=array",
+                    "/live/places_map.json?_shape=array",
+                    "/live/sentences.csv?_size=100",
+                    "/live/entities",
+                ]:
                     page = http.get(path)
                     if page.status_code != 200:
                         failures.append((path, page.status_code, page.text[:300]))
@@ -286,10 +309,13 @@ def test_a_live_server_never_shows_an_error_or_half_an_article_while_an_ingest_r
     assert "Traceback" not in log and "database is locked" not in log
 
 
-@pytest.mark.parametrize("make_db", [
-    lambda folder: folder / "missing-folder" / "archive.db",
-    lambda folder: (folder / "junk.db").write_bytes(b"not a database " * 100) and folder / "junk.db",
-])
+@pytest.mark.parametrize(
+    "make_db",
+    [
+        lambda folder: folder / "missing-folder" / "archive.db",
+        lambda folder: (folder / "junk.db").write_bytes(b"not a database " * 100) and folder / "junk.db",
+    ],
+)
 def test_an_unusable_database_is_a_clear_error_naming_it(tmp_path, make_db):
     db = make_db(tmp_path)
     code, _, err = finish(ingest(ROOT / "seeds", db))
@@ -319,8 +345,10 @@ def test_a_kill_between_creating_the_search_index_and_its_triggers_is_repaired(t
     assert code == 0, err
     assert_whole(db)
     with sqlite3.connect(db) as c:
-        assert c.execute("select count(*) from sentences_fts").fetchone() == c.execute(
-            "select count(*) from sentences").fetchone()
+        assert (
+            c.execute("select count(*) from sentences_fts").fetchone()
+            == c.execute("select count(*) from sentences").fetchone()
+        )
         assert c.execute("select count(*) from articles_fts where articles_fts match 'Vostochny'").fetchone()[0] > 0
 
 
@@ -337,11 +365,13 @@ def test_serving_an_interrupted_archive_shows_every_committed_article(tmp_path, 
     time.sleep(0.3)
     kill(process)
     port = free_port()
-    server = start_server([sys.executable, "-m", "ingest", "serve", "--db", str(db), "--port", str(port)],
-                          port, tmp_path / "serve.log")
+    server = start_server(
+        [sys.executable, "-m", "ingest", "serve", "--db", str(db), "--port", str(port)], port, tmp_path / "serve.log"
+    )
     try:
-        served = httpx.get(f"http://127.0.0.1:{port}/archive.json",
-                           params={"sql": "select count(*) from articles", "_shape": "arrays"}).json()["rows"][0][0]
+        served = httpx.get(
+            f"http://127.0.0.1:{port}/archive.json", params={"sql": "select count(*) from articles", "_shape": "arrays"}
+        ).json()["rows"][0][0]
     finally:
         stop_server(server)
     committed = assert_whole(db)

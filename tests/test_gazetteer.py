@@ -43,7 +43,11 @@ def test_north_korea_names_and_abbreviations(gaz):
     assert {m.entity.key for m in matches} == {"Q423"}
     korea = matches[0].entity
     assert (korea.name, korea.wikidata, korea.place.country_code, korea.place.kind) == (
-        "North Korea", "Q423", "KP", "country")
+        "North Korea",
+        "Q423",
+        "KP",
+        "country",
+    )
     assert near(korea.place, 39.03, 125.75)  # its capital
 
 
@@ -91,8 +95,12 @@ def test_washington_is_the_capital(gaz):
 
 @pytest.mark.parametrize("name, country", [("Surabaya", "ID"), ("Novosibirsk", "RU"), ("Yogyakarta", "ID")])
 def test_city_in_no_curated_list_comes_from_geonames(gaz, name, country):
-    curated = {alias for f in CURATED + ("cities.yml",) for entry in data(f)
-               for alias in [entry.get("name"), *entry.get("aliases", [])]}
+    curated = {
+        alias
+        for f in CURATED + ("cities.yml",)
+        for entry in data(f)
+        for alias in [entry.get("name"), *entry.get("aliases", [])]
+    }
     assert name not in curated
     match = gaz.lookup(name)
     assert match.source == "geonames"
@@ -123,9 +131,19 @@ def test_dictionary_word_cities_listed_in_cities_yml_still_match(gaz):
         assert gaz.lookup(name).entity.type == "place", name
 
 
-@pytest.mark.parametrize("name, code", [("Jepang", "JP"), ("Ukraina", "UA"), ("Singapura", "SG"),
-                                        ("Tiongkok", "CN"), ("China", "CN"), ("Inggris", "GB"),
-                                        ("Selandia Baru", "NZ"), ("Japan", "JP")])
+@pytest.mark.parametrize(
+    "name, code",
+    [
+        ("Jepang", "JP"),
+        ("Ukraina", "UA"),
+        ("Singapura", "SG"),
+        ("Tiongkok", "CN"),
+        ("China", "CN"),
+        ("Inggris", "GB"),
+        ("Selandia Baru", "NZ"),
+        ("Japan", "JP"),
+    ],
+)
 def test_country_names_from_babel_and_curated_aliases(gaz, name, code):
     match = gaz.lookup(name)
     assert match.source == "country"
@@ -158,8 +176,10 @@ def test_loaded_once_per_process():
 
 
 def test_loads_in_a_fresh_process_within_a_few_seconds():
-    code = ("import time; t = time.perf_counter(); from ingest.gazetteer import load_gazetteer; "
-            "load_gazetteer(); print(time.perf_counter() - t)")
+    code = (
+        "import time; t = time.perf_counter(); from ingest.gazetteer import load_gazetteer; "
+        "load_gazetteer(); print(time.perf_counter() - t)"
+    )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert float(result.stdout) < 5  # about 1 s on a developer machine; generous for CI
 

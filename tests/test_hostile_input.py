@@ -16,8 +16,10 @@ import pytest
 from support import ROOT
 
 SEED = ROOT / "seeds"
-SENTENCES = ("Presiden Rusia Vladimir Putin bertemu pemimpin Korea Utara Kim Jong Un di Kosmodrom Vostochny. "
-             "Pertemuan itu berlangsung selama empat jam, kata juru bicara Kremlin Dmitry Peskov kepada wartawan.")
+SENTENCES = (
+    "Presiden Rusia Vladimir Putin bertemu pemimpin Korea Utara Kim Jong Un di Kosmodrom Vostochny. "
+    "Pertemuan itu berlangsung selama empat jam, kata juru bicara Kremlin Dmitry Peskov kepada wartawan."
+)
 ZERO_WIDTH_RTL = "\u200b\u200c\u200d\u2060\ufeff\u202e\u202d\u200f\u200e\u2066\u2069"
 EMOJI = "🇷🇺🤝🇰🇵 👍🏽 👨‍👩‍👧"
 SCRIPT = "<script>alert('xss')</script>"
@@ -33,6 +35,7 @@ def stored_body_contains(*parts):
     def check(row):
         for part in parts:
             assert part in row["body"], (part, row["body"][:200])
+
     return check
 
 
@@ -40,35 +43,67 @@ CASES = {
     "empty.txt": (b"", "error: file is empty"),
     "whitespace.txt": (b" \n\t\n  ", "error: file has no text (only whitespace)"),
     "binary.txt": (random.Random(6).randbytes(4096), "error: looks like a binary file"),
-    "binary-without-nul.txt": (bytes(b for b in random.Random(7).randbytes(8192) if b)[:4095],
-                               "error: looks like a binary file"),
+    "binary-without-nul.txt": (
+        bytes(b for b in random.Random(7).randbytes(8192) if b)[:4095],
+        "error: looks like a binary file",
+    ),
     "punctuation-only.txt": (b")" * 4096, "error: no article text left after removing page furniture"),
-    "nul-bytes.txt": (page(SENTENCES).encode() + b"\x00\x00abc", "error: looks like a binary file (contains NUL bytes)"),
-    "cp1252.txt": (page(SENTENCES + " \u201cKami sepakat\u201d \u2013 ujar Putin \u20ac5.").encode("cp1252"),
-                   stored_body_contains("\u201cKami sepakat\u201d \u2013 ujar Putin \u20ac5.")),
-    "latin1.txt": (page(SENTENCES + " Kafe \u00abCaf\u00e9 M\u00fcnchen\u00bb di Pyongyang buka lagi.").encode("latin-1"),
-                   stored_body_contains("Kafe \u00abCaf\u00e9 M\u00fcnchen\u00bb di Pyongyang buka lagi.")),
-    "utf16.txt": (page(SENTENCES + " Łódź dan Škoda.").encode("utf-16"), stored_body_contains(SENTENCES, "Łódź dan Škoda.")),
+    "nul-bytes.txt": (
+        page(SENTENCES).encode() + b"\x00\x00abc",
+        "error: looks like a binary file (contains NUL bytes)",
+    ),
+    "cp1252.txt": (
+        page(SENTENCES + " \u201cKami sepakat\u201d \u2013 ujar Putin \u20ac5.").encode("cp1252"),
+        stored_body_contains("\u201cKami sepakat\u201d \u2013 ujar Putin \u20ac5."),
+    ),
+    "latin1.txt": (
+        page(SENTENCES + " Kafe \u00abCaf\u00e9 M\u00fcnchen\u00bb di Pyongyang buka lagi.").encode("latin-1"),
+        stored_body_contains("Kafe \u00abCaf\u00e9 M\u00fcnchen\u00bb di Pyongyang buka lagi."),
+    ),
+    "utf16.txt": (
+        page(SENTENCES + " Łódź dan Škoda.").encode("utf-16"),
+        stored_body_contains(SENTENCES, "Łódź dan Škoda."),
+    ),
     "utf16be-no-bom.txt": (page(SENTENCES).encode("utf-16-be"), stored_body_contains(SENTENCES)),
     "utf8-bom.txt": (codecs.BOM_UTF8 + page(SENTENCES).encode(), stored_body_contains(SENTENCES)),
-    "zero-width-rtl.txt": (page(f"Presiden{ZERO_WIDTH_RTL} Putin bertemu Kim \u202eJong Un\u202c di Vostochny. "
-                                + SENTENCES).encode(), stored_body_contains(ZERO_WIDTH_RTL, SENTENCES)),
-    "emoji.txt": (page(f"Putin {EMOJI} bertemu Kim di Vostochny {EMOJI}. " + SENTENCES).encode(),
-                  stored_body_contains(EMOJI, SENTENCES)),
-    "markup-in-text.txt": (page(f"{SCRIPT} {SENTENCES} <b onmouseover=alert(1)>tebal</b>",
-                                title=f"{SCRIPT} Putin <img src=x onerror=alert(1)>").encode(),
-                           stored_body_contains(SCRIPT, "<b onmouseover=alert(1)>tebal</b>")),
-    "malformed.html": (("<html><head><title>Putin & Kim <unclosed</title><body><div><p>" + SENTENCES +
-                        "<p>Paragraf kedua tanpa penutup <b>tebal <i>miring</b> salah urut." +
-                        "<script>alert(1)</script><table><tr><td>sel</div></p></html><<>>&&;").encode(),
-                       stored_body_contains(SENTENCES, "Paragraf kedua tanpa penutup tebal miring salah urut.")),
+    "zero-width-rtl.txt": (
+        page(f"Presiden{ZERO_WIDTH_RTL} Putin bertemu Kim \u202eJong Un\u202c di Vostochny. " + SENTENCES).encode(),
+        stored_body_contains(ZERO_WIDTH_RTL, SENTENCES),
+    ),
+    "emoji.txt": (
+        page(f"Putin {EMOJI} bertemu Kim di Vostochny {EMOJI}. " + SENTENCES).encode(),
+        stored_body_contains(EMOJI, SENTENCES),
+    ),
+    "markup-in-text.txt": (
+        page(
+            f"{SCRIPT} {SENTENCES} <b onmouseover=alert(1)>tebal</b>",
+            title=f"{SCRIPT} Putin <img src=x onerror=alert(1)>",
+        ).encode(),
+        stored_body_contains(SCRIPT, "<b onmouseover=alert(1)>tebal</b>"),
+    ),
+    "malformed.html": (
+        (
+            "<html><head><title>Putin & Kim <unclosed</title><body><div><p>"
+            + SENTENCES
+            + "<p>Paragraf kedua tanpa penutup <b>tebal <i>miring</b> salah urut."
+            + "<script>alert(1)</script><table><tr><td>sel</div></p></html><<>>&&;"
+        ).encode(),
+        stored_body_contains(SENTENCES, "Paragraf kedua tanpa penutup tebal miring salah urut."),
+    ),
     "malformed.json": (b'{"title": "Putin", "body": "Presiden Putin', "error: invalid JSON at line 1"),
     "malformed.jsonl": (json.dumps({"body": SENTENCES}).encode() + b"\n{not json}\n", "error: line 2: invalid JSON"),
     "wrong-shape.json": (b'[{"title": 5, "body": ["a", 1]}]', "error: record 1: 'body' should be text, not list"),
-    "hostile.json": (json.dumps({"title": f"{SCRIPT} Judul <img src=x onerror=alert(2)>",
-                                 "outlet": f"{SCRIPT}<i>Outlet</i>", "url": "https://example.org/a?x=<script>",
-                                 "body": f"{SENTENCES} {SCRIPT} dan \"><svg onload=alert(3)>"}).encode(),
-                     stored_body_contains(SENTENCES, SCRIPT, '"><svg onload=alert(3)>')),
+    "hostile.json": (
+        json.dumps(
+            {
+                "title": f"{SCRIPT} Judul <img src=x onerror=alert(2)>",
+                "outlet": f"{SCRIPT}<i>Outlet</i>",
+                "url": "https://example.org/a?x=<script>",
+                "body": f'{SENTENCES} {SCRIPT} dan "><svg onload=alert(3)>',
+            }
+        ).encode(),
+        stored_body_contains(SENTENCES, SCRIPT, '"><svg onload=alert(3)>'),
+    ),
 }
 HUGE = 50 * 1024 * 1024
 LONG_LINE = 5 * 1024 * 1024
@@ -90,8 +125,13 @@ def batch(tmp_path_factory):
     for seed in good:
         (folder / seed.name).write_bytes(seed.read_bytes())
     db = folder.parent / "hostile.db"
-    result = subprocess.run([sys.executable, "-m", "ingest", "ingest", str(folder), "--db", str(db)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "ingest", "ingest", str(folder), "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     connection = sqlite3.connect(db)
     connection.row_factory = sqlite3.Row
     rows = {Path(row["source"].split("#")[0]).name: dict(row) for row in connection.execute("select * from articles")}
@@ -160,17 +200,25 @@ def test_every_stored_offset_holds_for_hostile_articles(batch):
         assert c.execute("PRAGMA foreign_key_check").fetchall() == []
         c.execute("INSERT INTO sentences_fts(sentences_fts, rank) VALUES ('integrity-check', 1)")
         for body, start, end, text in c.execute(
-                "select a.body, s.char_start, s.char_end, s.text from sentences s join articles a on a.id = s.article_id"):
+            "select a.body, s.char_start, s.char_end, s.text from sentences s join articles a on a.id = s.article_id"
+        ):
             assert body[start:end] == text
         for text, start, end, surface in c.execute(
-                "select s.text, m.char_start, m.char_end, m.surface from mentions m join sentences s on s.id = m.sentence_id"):
+            "select s.text, m.char_start, m.char_end, m.surface from mentions m join sentences s on s.id = m.sentence_id"
+        ):
             assert text[start:end] == surface
         for raw, start, end, text in c.execute(
-                "select a.raw, f.raw_start, f.raw_end, f.text from furniture f join articles a on a.id = f.article_id"):
+            "select a.raw, f.raw_start, f.raw_end, f.text from furniture f join articles a on a.id = f.article_id"
+        ):
             assert raw[start:end] == text
         # SQLite counts characters as Python does: substr() agrees with the stored offsets.
-        assert c.execute("""select count(*) from sentences s join articles a on a.id = s.article_id
-                            where substr(a.body, s.char_start + 1, s.char_end - s.char_start) != s.text""").fetchone()[0] == 0
+        assert (
+            c.execute("""select count(*) from sentences s join articles a on a.id = s.article_id
+                            where substr(a.body, s.char_start + 1, s.char_end - s.char_start) != s.text""").fetchone()[
+                0
+            ]
+            == 0
+        )
 
 
 def test_the_50_mb_file_is_not_read(batch):

@@ -33,16 +33,19 @@ def test_every_seed_is_an_article_with_sentences_and_mentions(db):
 
 
 def test_sentence_offsets_point_into_the_body(db):
-    rows = db.execute("SELECT a.body, s.char_start, s.char_end, s.text FROM sentences s "
-                      "JOIN articles a ON a.id = s.article_id").fetchall()
+    rows = db.execute(
+        "SELECT a.body, s.char_start, s.char_end, s.text FROM sentences s JOIN articles a ON a.id = s.article_id"
+    ).fetchall()
     assert rows
     for body, start, end, text in rows:
         assert body[start:end] == text
 
 
 def test_mention_offsets_point_into_the_sentence(db):
-    rows = db.execute("SELECT s.text, m.char_start, m.char_end, m.surface, m.article_id, s.article_id "
-                      "FROM mentions m JOIN sentences s ON s.id = m.sentence_id").fetchall()
+    rows = db.execute(
+        "SELECT s.text, m.char_start, m.char_end, m.surface, m.article_id, s.article_id "
+        "FROM mentions m JOIN sentences s ON s.id = m.sentence_id"
+    ).fetchall()
     assert rows
     for text, start, end, surface, article, sentence_article in rows:
         assert text[start:end] == surface
@@ -50,8 +53,12 @@ def test_mention_offsets_point_into_the_sentence(db):
 
 
 def entity_of(db, surface):
-    return {row[0] for row in db.execute(
-        "SELECT e.name FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE m.surface = ?", [surface])}
+    return {
+        row[0]
+        for row in db.execute(
+            "SELECT e.name FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE m.surface = ?", [surface]
+        )
+    }
 
 
 def test_spellings_of_one_thing_are_one_entity(db):
@@ -71,8 +78,7 @@ def test_wikidata_ids_where_known(db):
 
 @pytest.mark.parametrize("name", sorted(PLACES))
 def test_the_four_places_are_on_the_map(db, name):
-    latitude, longitude = db.execute(
-        "SELECT latitude, longitude FROM places WHERE name = ?", [name]).fetchone()
+    latitude, longitude = db.execute("SELECT latitude, longitude FROM places WHERE name = ?", [name]).fetchone()
     assert latitude == pytest.approx(PLACES[name][0], abs=0.1)
     assert longitude == pytest.approx(PLACES[name][1], abs=0.1)
 

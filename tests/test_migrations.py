@@ -30,8 +30,11 @@ def schema3_archive(tmp_path):
 
 def rows(path, table, leave_out=("ingested_at",), keep=None):
     connection = sqlite3.connect(path)
-    columns = [row[1] for row in connection.execute(f"pragma table_info([{table}])")
-               if row[1] not in leave_out and (keep is None or row[1] in keep)]
+    columns = [
+        row[1]
+        for row in connection.execute(f"pragma table_info([{table}])")
+        if row[1] not in leave_out and (keep is None or row[1] in keep)
+    ]
     order = ", ".join(str(i + 1) for i in range(len(columns)))
     found = connection.execute(f"select {', '.join(columns)} from [{table}] order by {order}").fetchall()
     connection.close()
@@ -59,14 +62,19 @@ def test_migrating_keeps_every_stored_row(schema3_archive, tmp_path):
     original = tmp_path / "original.db"
     shutil.copy(schema3_archive, original)
     open_database(str(schema3_archive)).close()
-    tables = [name for (name,) in sqlite3.connect(original).execute(
-        "select name from sqlite_master where type = 'table' and name not like '%fts%' and name not like 'sqlite%'")]
+    tables = [
+        name
+        for (name,) in sqlite3.connect(original).execute(
+            "select name from sqlite_master where type = 'table' and name not like '%fts%' and name not like 'sqlite%'"
+        )
+    ]
     assert {"articles", "entities", "mentions", "passage_members"} <= set(tables)
     for table in tables:
         columns, before = rows(original, table, leave_out=())
         connection = sqlite3.connect(schema3_archive)
-        after = connection.execute(f"select {', '.join(columns)} from [{table}] order by "
-                                   f"{', '.join(str(i + 1) for i in range(len(columns)))}").fetchall()
+        after = connection.execute(
+            f"select {', '.join(columns)} from [{table}] order by {', '.join(str(i + 1) for i in range(len(columns)))}"
+        ).fetchall()
         connection.close()
         assert after == before, table
 
@@ -74,14 +82,20 @@ def test_migrating_keeps_every_stored_row(schema3_archive, tmp_path):
 def test_a_migrated_archive_takes_the_next_ingest_like_a_fresh_one(schema3_archive, seeds_db):
     """Articles whose pipeline version changed since are re-built; the archive then holds what a
     fresh ingest holds (ids aside: re-written sentences get new ones)."""
-    result = subprocess.run([sys.executable, "-m", "ingest", "ingest", "seeds", "--db", str(schema3_archive)],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "ingest", "ingest", "seeds", "--db", str(schema3_archive)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert "0 new" in result.stdout and "0 failed" in result.stdout
-    for table, columns in {"articles": ("id", "title", "outlet", "published", "body", "sentence_count"),
-                           "sentences": ("article_id", "position", "text", "stemmed"),
-                           "entities": ("key", "name", "type", "wikidata", "mentions"),
-                           "places": ("name", "latitude", "longitude", "mentions")}.items():
+    for table, columns in {
+        "articles": ("id", "title", "outlet", "published", "body", "sentence_count"),
+        "sentences": ("article_id", "position", "text", "stemmed"),
+        "entities": ("key", "name", "type", "wikidata", "mentions"),
+        "places": ("name", "latitude", "longitude", "mentions"),
+    }.items():
         assert rows(schema3_archive, table, keep=columns) == rows(seeds_db, table, keep=columns), table
 
 

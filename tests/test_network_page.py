@@ -12,24 +12,38 @@ network_page = load_plugin("network_page")
 
 def expected_nodes(archive, top: int, types=("person", "organization", "place")) -> list[dict]:
     marks = ",".join("?" * len(types))
-    return list(archive.query(
-        f"""select e.id, e.name, e.type, count(*) as mentions from mentions m join entities e on e.id = m.entity_id
-            where e.type in ({marks}) group by e.id order by mentions desc, e.id limit ?""", [*types, top]))
+    return list(
+        archive.query(
+            f"""select e.id, e.name, e.type, count(*) as mentions from mentions m join entities e on e.id = m.entity_id
+            where e.type in ({marks}) group by e.id order by mentions desc, e.id limit ?""",
+            [*types, top],
+        )
+    )
 
 
 def expected_edges(archive, ids: set[int]) -> dict[tuple[int, int], int]:
     edges: dict[tuple[int, int], set[int]] = {}
     for sentence_id, a, b in archive.execute(
-            """select m1.sentence_id, m1.entity_id, m2.entity_id from mentions m1
-               join mentions m2 on m2.sentence_id = m1.sentence_id and m2.entity_id > m1.entity_id"""):
+        """select m1.sentence_id, m1.entity_id, m2.entity_id from mentions m1
+               join mentions m2 on m2.sentence_id = m1.sentence_id and m2.entity_id > m1.entity_id"""
+    ):
         if a in ids and b in ids:
             edges.setdefault((a, b), set()).add(sentence_id)
     return {pair: len(sentences) for pair, sentences in edges.items()}
 
 
-@pytest.mark.parametrize("value, expected", [
-    (None, network_page.DEFAULT_TOP), ("10", 10), ("0", 1), ("-4", 1), ("99999", network_page.MAX_TOP),
-    ("x", network_page.DEFAULT_TOP), ("1e3", network_page.DEFAULT_TOP)])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (None, network_page.DEFAULT_TOP),
+        ("10", 10),
+        ("0", 1),
+        ("-4", 1),
+        ("99999", network_page.MAX_TOP),
+        ("x", network_page.DEFAULT_TOP),
+        ("1e3", network_page.DEFAULT_TOP),
+    ],
+)
 def test_top_is_a_bounded_number(value, expected):
     assert network_page.parse_top(value) == expected
 
@@ -44,8 +58,9 @@ def test_types_are_a_subset_of_the_three():
 def test_network_json_matches_the_database(http, archive, top):
     data = http.get("/network.json", params={"top": top}).json()
     nodes = expected_nodes(archive, top)
-    assert [(n["id"], n["name"], n["type"], n["mentions"]) for n in data["nodes"]] == \
-           [(n["id"], n["name"], n["type"], n["mentions"]) for n in nodes]
+    assert [(n["id"], n["name"], n["type"], n["mentions"]) for n in data["nodes"]] == [
+        (n["id"], n["name"], n["type"], n["mentions"]) for n in nodes
+    ]
     assert all(node["url"] == f"/entity/{node['id']}" for node in data["nodes"])
     edges = {(e["source"], e["target"]): e["weight"] for e in data["edges"]}
     assert edges == expected_edges(archive, {n["id"] for n in nodes})

@@ -15,11 +15,15 @@ from ingest import passages
 from ingest.pipeline import ingest_paths
 from ingest.schema import open_database
 
-WATSON_A = ("“Seperti yang telah kami peringatkan secara terbuka, perundingan senjata antara Rusia dan Korea "
-            "Selatan terus mengalami kemajuan,” kata Watson.")
-WATSON_B = ("“Seperti yang telah kami peringatkan secara terbuka, perundingan senjata antara Rusia dan DPRK "
-            "secara aktif mengalami kemajuan,” kata Juru Bicara Dewan Keamanan Nasional (NSC) Adrienne Watson, "
-            "menggunakan akronim untuk Korea Utara.")
+WATSON_A = (
+    "“Seperti yang telah kami peringatkan secara terbuka, perundingan senjata antara Rusia dan Korea "
+    "Selatan terus mengalami kemajuan,” kata Watson."
+)
+WATSON_B = (
+    "“Seperti yang telah kami peringatkan secara terbuka, perundingan senjata antara Rusia dan DPRK "
+    "secara aktif mengalami kemajuan,” kata Juru Bicara Dewan Keamanan Nasional (NSC) Adrienne Watson, "
+    "menggunakan akronim untuk Korea Utara."
+)
 UNRELATED = [
     "Presiden Rusia Vladimir Putin menyambut Kim Jong Un di Kosmodrom Vostochny pada hari Rabu.",
     "Harga beras di pasar tradisional Jakarta naik dua persen dibandingkan pekan lalu.",
@@ -57,7 +61,7 @@ def test_signatures_estimate_jaccard():
     estimate = sum(x == y for x, y in zip(sig_a, sig_b)) / passages.BINS
     assert abs(estimate - passages.jaccard(a, b)) < 0.2
     assert passages.signature(a) == sig_a and passages.bands(sig_a) == passages.bands(passages.signature(set(a)))
-    assert all(0 <= band < 2 ** 63 for band in passages.bands(sig_a))
+    assert all(0 <= band < 2**63 for band in passages.bands(sig_a))
 
 
 def test_identical_sentences_share_every_band_and_a_small_edit_keeps_most():
@@ -79,8 +83,11 @@ def seeds(seeds_db):
 
 
 def cluster_of(conn, like: str) -> int | None:
-    row = conn.execute("""select pm.cluster_id from passage_members pm join sentences s on s.id = pm.sentence_id
-                          where s.text like ?""", [like]).fetchone()
+    row = conn.execute(
+        """select pm.cluster_id from passage_members pm join sentences s on s.id = pm.sentence_id
+                          where s.text like ?""",
+        [like],
+    ).fetchone()
     return row and row[0]
 
 
@@ -88,9 +95,13 @@ def test_seeds_watson_quotes_share_a_cluster(seeds):
     korea_selatan = cluster_of(seeds, "%Rusia dan Korea Selatan terus mengalami kemajuan%")
     dprk = cluster_of(seeds, "%Rusia dan DPRK secara aktif mengalami kemajuan%")
     assert korea_selatan is not None and korea_selatan == dprk
-    sources = {r[0] for r in seeds.execute(
-        "select a.source from passage_members pm join articles a on a.id = pm.article_id where pm.cluster_id = ?",
-        [dprk])}
+    sources = {
+        r[0]
+        for r in seeds.execute(
+            "select a.source from passage_members pm join articles a on a.id = pm.article_id where pm.cluster_id = ?",
+            [dprk],
+        )
+    }
     assert {re.search(r"(\d{3})_", s).group(1) for s in sources} == {"000", "002"}
 
 
@@ -100,7 +111,9 @@ def test_clusters_span_two_articles_and_their_counts_add_up(seeds):
     for cluster in clusters:
         members = seeds.execute(
             """select pm.*, s.text from passage_members pm join sentences s on s.id = pm.sentence_id
-               where cluster_id = ?""", [cluster["id"]]).fetchall()
+               where cluster_id = ?""",
+            [cluster["id"]],
+        ).fetchall()
         assert cluster["articles"] >= 2 and cluster["sentences"] == len(members) >= 2
         assert cluster["articles"] == len({m["article_id"] for m in members})
         outlets = sorted({m["outlet"] for m in members if m["outlet"]})
@@ -113,13 +126,17 @@ def test_clusters_span_two_articles_and_their_counts_add_up(seeds):
 def test_unrelated_sentences_are_not_clustered(seeds):
     # Every verified pair is similar, from two articles; short sentences are never indexed.
     for pair in seeds.execute(
-            """select p.similarity, a.text as a, b.text as b, a.article_id as article_a, b.article_id as article_b
-               from passage_pairs p join sentences a on a.id = p.sentence_a join sentences b on b.id = p.sentence_b"""):
+        """select p.similarity, a.text as a, b.text as b, a.article_id as article_a, b.article_id as article_b
+               from passage_pairs p join sentences a on a.id = p.sentence_a join sentences b on b.id = p.sentence_b"""
+    ):
         assert pair["similarity"] >= passages.THRESHOLD and pair["article_a"] != pair["article_b"]
-        assert passages.similarity(passages.sentence_shingles(pair["a"]),
-                                   passages.sentence_shingles(pair["b"])) == pytest.approx(pair["similarity"], abs=1e-3)
-    short = seeds.execute("select count(*) from passage_bands b join sentences s on s.id = b.sentence_id "
-                          "where length(s.text) < ?", [passages.MIN_CHARS]).fetchone()[0]
+        assert passages.similarity(
+            passages.sentence_shingles(pair["a"]), passages.sentence_shingles(pair["b"])
+        ) == pytest.approx(pair["similarity"], abs=1e-3)
+    short = seeds.execute(
+        "select count(*) from passage_bands b join sentences s on s.id = b.sentence_id where length(s.text) < ?",
+        [passages.MIN_CHARS],
+    ).fetchone()[0]
     assert short == 0
     assert seeds.execute("select count(*) from article_copies").fetchone()[0] == 0  # no seed copies another
 
@@ -170,8 +187,11 @@ def test_rerun_indexes_nothing_and_an_edit_replaces_its_passages(copied):
     db.close()
     # The copy is rewritten into something else: its passages and the copy flag go.
     copy = corpus / "zz_copy_of_001.txt"
-    copy.write_text("Judul lain\n\nHarga beras di pasar tradisional Jakarta naik dua persen dibandingkan pekan "
-                    "lalu, kata pedagang di sana kepada wartawan.\n", encoding="utf-8")
+    copy.write_text(
+        "Judul lain\n\nHarga beras di pasar tradisional Jakarta naik dua persen dibandingkan pekan "
+        "lalu, kata pedagang di sana kepada wartawan.\n",
+        encoding="utf-8",
+    )
     summary = ingest_paths([str(corpus)], db_path)
     assert summary.updated == 1 and summary.failed == 0, summary.errors
     db = open_database(db_path)
@@ -189,13 +209,15 @@ def test_rerun_indexes_nothing_and_an_edit_replaces_its_passages(copied):
 def test_shared_passages_json_and_csv_match_the_database(http, db_name, archive, metadata):
     statement = metadata["databases"]["archive"]["queries"]["shared_passages"]["sql"]
     expected = list(archive.query(statement, {"cluster": ""}))
-    assert expected and {row["cluster_id"] for row in expected} == {r[0] for r in archive.execute(
-        "select id from passage_clusters")}
+    assert expected and {row["cluster_id"] for row in expected} == {
+        r[0] for r in archive.execute("select id from passage_clusters")
+    }
     rows = http.get(f"/{db_name}/shared_passages.json", params={"_shape": "array"}).json()
     assert rows == expected
     assert {"cluster_id", "sentences", "articles", "outlets", "earliest", "sample"} <= set(rows[0])
-    one = http.get(f"/{db_name}/shared_passages.json", params={"cluster": expected[0]["cluster_id"],
-                                                               "_shape": "array"}).json()
+    one = http.get(
+        f"/{db_name}/shared_passages.json", params={"cluster": expected[0]["cluster_id"], "_shape": "array"}
+    ).json()
     assert one == [expected[0]]
     response = http.get(f"/{db_name}/shared_passages.csv")
     assert response.status_code == 200
@@ -204,20 +226,30 @@ def test_shared_passages_json_and_csv_match_the_database(http, db_name, archive,
 
 
 def test_article_page_says_which_sentences_appear_elsewhere(http, db_name, archive):
-    article_id, = archive.execute("select article_id from passage_members group by article_id "
-                                  "order by count(*) desc limit 1").fetchone()
-    expected = {cluster_id: articles - 1 for cluster_id, articles in archive.execute(
-        """select c.id, c.articles from passage_members pm join passage_clusters c on c.id = pm.cluster_id
-           where pm.article_id = ?""", [article_id])}
+    (article_id,) = archive.execute(
+        "select article_id from passage_members group by article_id order by count(*) desc limit 1"
+    ).fetchone()
+    expected = {
+        cluster_id: articles - 1
+        for cluster_id, articles in archive.execute(
+            """select c.id, c.articles from passage_members pm join passage_clusters c on c.id = pm.cluster_id
+           where pm.article_id = ?""",
+            [article_id],
+        )
+    }
     page = http.get(f"/article/{article_id}").text
-    links = re.findall(r'<a class="shared-passage" data-cluster-id="(\d+)"[^>]*href="([^"]+)">also in (\d+) articles?</a>',
-                       page)
+    links = re.findall(
+        r'<a class="shared-passage" data-cluster-id="(\d+)"[^>]*href="([^"]+)">also in (\d+) articles?</a>', page
+    )
     assert {int(c): int(n) for c, _, n in links} == expected
     cluster_id, href, _ = links[0]
     assert href == f"/{db_name}/passage_members?cluster_id={cluster_id}"
     listing = http.get(href).text
-    for (text,) in archive.execute("""select s.text from passage_members pm join sentences s on s.id = pm.sentence_id
-                                      where pm.cluster_id = ?""", [int(cluster_id)]):
+    for (text,) in archive.execute(
+        """select s.text from passage_members pm join sentences s on s.id = pm.sentence_id
+                                      where pm.cluster_id = ?""",
+        [int(cluster_id)],
+    ):
         assert html.escape(text, quote=False) in listing
 
 
@@ -237,6 +269,7 @@ def test_an_interrupted_update_is_finished_by_the_next_one(tmp_path, monkeypatch
 
     def crash(*args):
         raise KeyboardInterrupt
+
     monkeypatch.setattr(passages, step, crash)
     with pytest.raises(KeyboardInterrupt):
         passages.update_passages(db)
@@ -245,8 +278,12 @@ def test_an_interrupted_update_is_finished_by_the_next_one(tmp_path, monkeypatch
     monkeypatch.undo()
     summary = passages.update_passages(db)
     assert summary.clusters == 1 and not passages.pending(db)
-    cluster = dict(zip(["articles", "outlet_names", "earliest", "sample"], db.execute(
-        "select articles, outlet_names, earliest, sample from passage_clusters").fetchone()))
+    cluster = dict(
+        zip(
+            ["articles", "outlet_names", "earliest", "sample"],
+            db.execute("select articles, outlet_names, earliest, sample from passage_clusters").fetchone(),
+        )
+    )
     assert cluster == {"articles": 2, "outlet_names": "a.id; b.id", "earliest": "2023-09-04", "sample": WATSON_B}
     db.close()
 
@@ -285,11 +322,17 @@ def test_copies_join_the_cluster_without_adding_bands(tmp_path):
     save(db, article_from_sentences("two", "Dua", [WATSON_A.upper(), UNRELATED[1]], [], outlet="b.id"))
     save(db, article_from_sentences("three", "Tiga", [near], [], outlet="c.id"))
     save(db, article_from_sentences("four", "Empat", [WATSON_B], [], outlet="d.id"))
-    assert passages.similarity(passages.sentence_shingles(near),
-                               passages.sentence_shingles(WATSON_A)) >= passages.REPRESENTED
+    assert (
+        passages.similarity(passages.sentence_shingles(near), passages.sentence_shingles(WATSON_A))
+        >= passages.REPRESENTED
+    )
     passages.update_passages(db)
-    banded = {text for (text,) in db.execute(
-        "select distinct s.text from passage_bands b join sentences s on s.id = b.sentence_id")}
+    banded = {
+        text
+        for (text,) in db.execute(
+            "select distinct s.text from passage_bands b join sentences s on s.id = b.sentence_id"
+        )
+    }
     assert banded == {WATSON_A, UNRELATED[0], UNRELATED[1], WATSON_B}
     pairs = db.execute("""select sa.article_id, sb.article_id, p.similarity from passage_pairs p
                           join sentences sa on sa.id = p.sentence_a join sentences sb on sb.id = p.sentence_b

@@ -1,6 +1,5 @@
 """The whole pipeline on an article written for the tests: no name in it is in the seeds."""
 
-
 import pytest
 
 from ingest.entities import Extractor
@@ -26,16 +25,25 @@ def test_metadata_of_an_unseen_outlet(article):
 
 def test_offsets_hold(article):
     for sentence in article.sentences:
-        assert article.body[sentence.char_start:sentence.char_end] == sentence.text
+        assert article.body[sentence.char_start : sentence.char_end] == sentence.text
     for mention in article.mentions:
-        assert article.sentences[mention.sentence_position].text[mention.char_start:mention.char_end] == mention.surface
+        assert (
+            article.sentences[mention.sentence_position].text[mention.char_start : mention.char_end] == mention.surface
+        )
 
 
 def test_unseen_names_are_found_by_cues(article):
     found = {(m.surface, m.entity.type) for m in article.mentions}
-    assert {("Christopher Luxon", "person"), ("Penny Wong", "person"), ("Ayesha Verrall", "person"),
-            ("Partai Buruh", "organization"), ("Grup Fonterra", "organization"), ("Badan Meteorologi", "organization"),
-            ("Kementerian Perdagangan dan Industri", "organization"), ("Provinsi Canterbury", "place")} <= found
+    assert {
+        ("Christopher Luxon", "person"),
+        ("Penny Wong", "person"),
+        ("Ayesha Verrall", "person"),
+        ("Partai Buruh", "organization"),
+        ("Grup Fonterra", "organization"),
+        ("Badan Meteorologi", "organization"),
+        ("Kementerian Perdagangan dan Industri", "organization"),
+        ("Provinsi Canterbury", "place"),
+    } <= found
 
 
 def test_short_forms_resolve_to_the_full_name(article):

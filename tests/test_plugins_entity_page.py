@@ -21,7 +21,8 @@ async def test_entity_page_by_id_and_by_key(ds, archive):
 async def test_entity_page_lists_co_mentions_and_links_to_the_queries(ds, db_name, archive):
     entity_id, other_id = archive.execute(
         """select a.entity_id, b.entity_id from mentions a join mentions b
-           on b.sentence_id = a.sentence_id and b.entity_id != a.entity_id limit 1""").fetchone()
+           on b.sentence_id = a.sentence_id and b.entity_id != a.entity_id limit 1"""
+    ).fetchone()
     page = (await ds.client.get(f"/entity/{entity_id}")).text
     assert f'href="/entity/{other_id}"' in page
     for query in ["mentions_of", "co_mentions", "entity_timeline"]:

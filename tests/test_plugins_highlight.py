@@ -17,7 +17,8 @@ def unmarked(snippet: str) -> str:
 
 def test_marks_the_same_word_and_other_forms_of_its_stem():
     assert mark_words("Putin akan bertemu Kim. Pertemuan itu penting.", "pertemuan") == (
-        "Putin akan <mark>bertemu</mark> Kim. <mark>Pertemuan</mark> itu penting.")
+        "Putin akan <mark>bertemu</mark> Kim. <mark>Pertemuan</mark> itu penting."
+    )
 
 
 def test_ignores_case_and_diacritics():
@@ -26,7 +27,8 @@ def test_ignores_case_and_diacritics():
 
 def test_escapes_before_marking():
     assert mark_words("<script>alert(1)</script> di Moskow", "Moskow") == (
-        "&lt;script&gt;alert(1)&lt;/script&gt; di <mark>Moskow</mark>")
+        "&lt;script&gt;alert(1)&lt;/script&gt; di <mark>Moskow</mark>"
+    )
     assert mark_words("a <b>", "b") == "a &lt;<mark>b</mark>&gt;"
 
 

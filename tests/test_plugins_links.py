@@ -15,9 +15,11 @@ def test_query_columns_link_to_pages(ds):
 def test_table_titles_and_names_link_to_pages(ds):
     row = {"id": "x1", "title": "<script>"}
     assert links.render_cell(row=row, value="<script>", column="title", table="articles", datasette=ds) == (
-        '<a href="/article/x1">&lt;script&gt;</a>')
+        '<a href="/article/x1">&lt;script&gt;</a>'
+    )
     assert links.render_cell(row={"id": 3}, value="Moscow", column="name", table="entities", datasette=ds) == (
-        '<a href="/entity/3">Moscow</a>')
+        '<a href="/entity/3">Moscow</a>'
+    )
 
 
 def test_other_cells_are_left_to_datasette(ds):

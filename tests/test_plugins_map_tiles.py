@@ -12,8 +12,8 @@ def map_config(page: str) -> dict:
 
 async def test_small_maps_use_the_configured_tiles(ds, metadata, archive):
     article_id = archive.execute(
-        "select m.article_id from mentions m join places p on p.entity_id = m.entity_id "
-        "where p.latitude is not null").fetchone()[0]
+        "select m.article_id from mentions m join places p on p.entity_id = m.entity_id where p.latitude is not null"
+    ).fetchone()[0]
     tiles = map_config((await ds.client.get(f"/article/{article_id}")).text)["tiles"]
     assert tiles["url"] == metadata["plugins"]["datasette-cluster-map"]["tile_layer"]
 

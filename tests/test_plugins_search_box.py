@@ -24,13 +24,16 @@ def test_escaping_keeps_words_and_phrases():
     assert search_box.safe_escape_fts('"') == '""'
 
 
-@pytest.mark.parametrize("query_string, expected", [
-    (b"_search=", b""),
-    (b"_search=+&section=body", b"section=body"),
-    (b"_search_text=%20&_sort=id", b"_sort=id"),
-    (b"_search=Putin&section=body", b"_search=Putin&section=body"),
-    (b"_searchmode=raw&_search=", b"_searchmode=raw"),
-])
+@pytest.mark.parametrize(
+    "query_string, expected",
+    [
+        (b"_search=", b""),
+        (b"_search=+&section=body", b"section=body"),
+        (b"_search_text=%20&_sort=id", b"_sort=id"),
+        (b"_search=Putin&section=body", b"_search=Putin&section=body"),
+        (b"_searchmode=raw&_search=", b"_searchmode=raw"),
+    ],
+)
 def test_blank_searches_are_dropped(query_string, expected):
     assert search_box.without_blank_search(query_string) == expected
 
@@ -43,6 +46,7 @@ async def test_table_search_never_fails(ds, db_name, search):
 
 
 async def test_blank_search_means_no_search(ds, db_name, archive):
-    response = await ds.client.get(f"/{db_name}/sentences.json", params={"_search": "", "_shape": "array",
-                                                                         "_size": "max"})
+    response = await ds.client.get(
+        f"/{db_name}/sentences.json", params={"_search": "", "_shape": "array", "_size": "max"}
+    )
     assert len(response.json()) == archive["sentences"].count

@@ -17,8 +17,12 @@ fts_query = load_plugin("search_query").fts_query
 def fts():
     conn = sqlite3.connect(":memory:")
     conn.execute(f"create virtual table sentences_fts using fts5(text, stemmed, tokenize='{FTS_TOKENIZE}')")
-    for text in ["Putin akan bertemu Kim Jong Un.", "Pertemuan di Kosmodrom Vostochny.", "Warga São Paulo's senang.",
-                 'Dia berkata "tidak" (lagi).']:
+    for text in [
+        "Putin akan bertemu Kim Jong Un.",
+        "Pertemuan di Kosmodrom Vostochny.",
+        "Warga São Paulo's senang.",
+        'Dia berkata "tidak" (lagi).',
+    ]:
         conn.execute("insert into sentences_fts values (?, ?)", [text, stem_text(text)])
     yield conn
     conn.close()
@@ -35,10 +39,9 @@ def test_every_word_is_quoted_and_matches_as_written_or_by_stem():
 
 
 def test_double_quotes_make_a_phrase(fts):
-    assert fts_query('"Kim Jong Un" bertemu') == (
-        'stemmed : "kim jong un" AND (text : "bertemu" OR stemmed : "temu")')
+    assert fts_query('"Kim Jong Un" bertemu') == ('stemmed : "kim jong un" AND (text : "bertemu" OR stemmed : "temu")')
     assert matches(fts, '"Kim Jong Un"') == [1]
-    assert matches(fts, 'Un Kim') == [1]
+    assert matches(fts, "Un Kim") == [1]
     assert matches(fts, '"Un Kim"') == []  # the words, but not in that order
     assert matches(fts, '"Kim Jong') == [1]  # an unclosed quote is just a character
 
@@ -59,8 +62,26 @@ def test_diacritics_and_punctuation(fts):
     assert matches(fts, '"tidak" (lagi') == [4]
 
 
-@pytest.mark.parametrize("q", ['"', "NEAR(", "a OR", "AND", "*", "text:", "stemmed : x", "{text}", "^a", "-a",
-                               "a*", "São Paulo's", "💥", "\x00", "x" * 5000])
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"',
+        "NEAR(",
+        "a OR",
+        "AND",
+        "*",
+        "text:",
+        "stemmed : x",
+        "{text}",
+        "^a",
+        "-a",
+        "a*",
+        "São Paulo's",
+        "💥",
+        "\x00",
+        "x" * 5000,
+    ],
+)
 def test_fts_syntax_in_input_is_never_an_error(fts, q):
     matches(fts, q)
 

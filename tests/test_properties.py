@@ -23,14 +23,85 @@ from ingest.sentences import split_sentences
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 FRAGMENTS = [
-    "Presiden", "Vladimir Putin", "Kim Jong Un", "Moskow", "Pyongyang", "Vladivostok", "Kosmodrom Vostochny",
-    "Dewan Keamanan Nasional (NSC)", "NSC", "juru bicara", "Adrienne Watson", "kata", "ujar", "Menteri",
-    "Kementerian Luar Negeri", "di", "ke", "Tuan", "Ketua", "Korea Utara", "Rusia", "AS", "Washington",
-    "Sergei Shoigu", "Forum Ekonomi Timur", "Baca Juga:", "ADVERTISEMENT", "Foto:", "(AFP/Cah)", "(ANTARA)",
-    "Selasa (5/9/2023)", "13 September 2023", "JAKARTA -", "MOSKOW, disway.id --", "kompas.com", "Dr.", "dll.",
-    "J.K.", "St.", "\"", "“", "”", "'", "(", ")", "[", "]", ".", ",", "!", "?", "…", ":", ";", "-", "–", "—",
-    "\n", "\n\n", "\r\n", "\t", " ", "  ", "\u200b", "\u202e", "\ufeff", "🇷🇺", "👨‍👩‍👧", "é", "e\u0301", "İ", "ß",
-    "ﬁ", "Ⅻ", "١٢", "\u0000", "\x85", "\u2028", "\u2029",
+    "Presiden",
+    "Vladimir Putin",
+    "Kim Jong Un",
+    "Moskow",
+    "Pyongyang",
+    "Vladivostok",
+    "Kosmodrom Vostochny",
+    "Dewan Keamanan Nasional (NSC)",
+    "NSC",
+    "juru bicara",
+    "Adrienne Watson",
+    "kata",
+    "ujar",
+    "Menteri",
+    "Kementerian Luar Negeri",
+    "di",
+    "ke",
+    "Tuan",
+    "Ketua",
+    "Korea Utara",
+    "Rusia",
+    "AS",
+    "Washington",
+    "Sergei Shoigu",
+    "Forum Ekonomi Timur",
+    "Baca Juga:",
+    "ADVERTISEMENT",
+    "Foto:",
+    "(AFP/Cah)",
+    "(ANTARA)",
+    "Selasa (5/9/2023)",
+    "13 September 2023",
+    "JAKARTA -",
+    "MOSKOW, disway.id --",
+    "kompas.com",
+    "Dr.",
+    "dll.",
+    "J.K.",
+    "St.",
+    '"',
+    "“",
+    "”",
+    "'",
+    "(",
+    ")",
+    "[",
+    "]",
+    ".",
+    ",",
+    "!",
+    "?",
+    "…",
+    ":",
+    ";",
+    "-",
+    "–",
+    "—",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\t",
+    " ",
+    "  ",
+    "\u200b",
+    "\u202e",
+    "\ufeff",
+    "🇷🇺",
+    "👨‍👩‍👧",
+    "é",
+    "e\u0301",
+    "İ",
+    "ß",
+    "ﬁ",
+    "Ⅻ",
+    "١٢",
+    "\u0000",
+    "\x85",
+    "\u2028",
+    "\u2029",
 ]
 any_text = st.text(max_size=400)
 news_like = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), max_size=80).map(" ".join)
@@ -45,12 +116,12 @@ def extractor():
 def check_clean(text, title=None):
     page = clean(text, title)
     for item in page.furniture:
-        assert text[item.raw_start:item.raw_end] == item.text, item
+        assert text[item.raw_start : item.raw_end] == item.text, item
     for paragraph in page.paragraphs:
-        assert text[paragraph.raw_start:paragraph.raw_start + len(paragraph.text)] == paragraph.text, paragraph
+        assert text[paragraph.raw_start : paragraph.raw_start + len(paragraph.text)] == paragraph.text, paragraph
     body = page.body
     for offset, paragraph in page.paragraph_offsets():
-        assert body[offset:offset + len(paragraph.text)] == paragraph.text
+        assert body[offset : offset + len(paragraph.text)] == paragraph.text
     return page
 
 
@@ -67,7 +138,7 @@ def test_split_sentences_gives_trimmed_ordered_spans(text):
     previous_end = 0
     for span in spans:
         assert previous_end <= span.start < span.end <= len(text), (span, len(text))
-        piece = text[span.start:span.end]
+        piece = text[span.start : span.end]
         assert piece == piece.strip() and piece
         previous_end = span.end
 
@@ -83,12 +154,12 @@ def test_build_article_keeps_every_offset(extractor, text, title, outlet):
     assert article.raw == text
     for position, sentence in enumerate(article.sentences):
         assert sentence.position == position
-        assert article.body[sentence.char_start:sentence.char_end] == sentence.text
+        assert article.body[sentence.char_start : sentence.char_end] == sentence.text
         assert sentence.section in ("body", "caption")
     for mention in article.mentions:
         sentence = article.sentences[mention.sentence_position]
-        assert sentence.text[mention.char_start:mention.char_end] == mention.surface, mention
+        assert sentence.text[mention.char_start : mention.char_end] == mention.surface, mention
         assert mention.surface.strip() == mention.surface and mention.surface
         assert mention.entity.type in ("person", "organization", "place")
     for item in article.furniture:
-        assert text[item.raw_start:item.raw_end] == item.text, item
+        assert text[item.raw_start : item.raw_end] == item.text, item

@@ -42,9 +42,11 @@ def test_every_case_answers_with_the_raw_rows(db):
         assert case["facets_timed_out"] == []
     # The places_map case without q lists every place with coordinates and a mention.
     with sqlite3.connect(db) as c:
-        places = c.execute("select count(distinct p.entity_id) from places p join mentions m "
-                           "on m.entity_id = p.entity_id where p.latitude is not null "
-                           "and p.longitude is not null").fetchone()[0]
+        places = c.execute(
+            "select count(distinct p.entity_id) from places p join mentions m "
+            "on m.entity_id = p.entity_id where p.latitude is not null "
+            "and p.longitude is not null"
+        ).fetchone()[0]
     assert results["cases"]["places_map"]["rows"] == places
 
     streamed = results["csv"]
@@ -64,13 +66,33 @@ def test_an_error_page_stops_the_benchmark(db, monkeypatch):
 
 def test_markdown_says_when_the_csv_was_cut_off():
     ms = {"p50": 1.0, "p95": 2.0, "p99": 3.0}
-    results = {"articles": 9000, "sentences": 300000, "repeats": 20,
-               "server": {"datasette": "0.65.5", "sqlite": "3.40.1"},
-               "cases": {"places_map": {"rows": 2000, "total": 2500, "truncated": True, "http_ms": ms,
-                                        "json_ms": ms, "sqlite_ms": ms, "ratio_p50": 1.0, "ratio_p95": 1.0,
-                                        "json_ratio_p50": 1.0}},
-               "csv": {"table": "sentences", "url": "/archive/sentences.csv", "rows": 300000, "bytes": 110_000_000,
-                       "bytes_served": 104_857_700, "error": "Datasette stops the stream at max_csv_mb = 100 MiB"}}
+    results = {
+        "articles": 9000,
+        "sentences": 300000,
+        "repeats": 20,
+        "server": {"datasette": "0.65.5", "sqlite": "3.40.1"},
+        "cases": {
+            "places_map": {
+                "rows": 2000,
+                "total": 2500,
+                "truncated": True,
+                "http_ms": ms,
+                "json_ms": ms,
+                "sqlite_ms": ms,
+                "ratio_p50": 1.0,
+                "ratio_p95": 1.0,
+                "json_ratio_p50": 1.0,
+            }
+        },
+        "csv": {
+            "table": "sentences",
+            "url": "/archive/sentences.csv",
+            "rows": 300000,
+            "bytes": 110_000_000,
+            "bytes_served": 104_857_700,
+            "error": "Datasette stops the stream at max_csv_mb = 100 MiB",
+        },
+    }
     text = "\n".join(query_bench.markdown(results))
     assert "| places_map | 2,000 of 2,500 (truncated) |" in text
     assert "**Datasette stops the stream at max_csv_mb = 100 MiB**" in text
@@ -80,8 +102,16 @@ def test_markdown_shows_a_refused_canned_query_beside_its_sqlite3_time():
     """A canned query Datasette refuses (e.g. "SQL Interrupted" at the time limit) is a row of
     its own, not the end of the run."""
     case = {"url": "/archive/places_map?q=", "error": "HTTP 400: SQL Interrupted", "sqlite_once_ms": 4210.5}
-    text = "\n".join(query_bench.markdown({
-        "articles": 5, "sentences": 70, "repeats": 2, "server": {"datasette": "0.65.5", "sqlite": "3.40.1"},
-        "cases": {"places_map": case}, "csv": {"table": "sentences", "url": "/x.csv", "rows": 70, "bytes": 1000,
-                                               "error": "not measured"}}))
+    text = "\n".join(
+        query_bench.markdown(
+            {
+                "articles": 5,
+                "sentences": 70,
+                "repeats": 2,
+                "server": {"datasette": "0.65.5", "sqlite": "3.40.1"},
+                "cases": {"places_map": case},
+                "csv": {"table": "sentences", "url": "/x.csv", "rows": 70, "bytes": 1000, "error": "not measured"},
+            }
+        )
+    )
     assert "| places_map | – | **HTTP 400: SQL Interrupted** | | once: 4210.5 | | |" in text

@@ -26,11 +26,14 @@ def extractor():
     return Extractor()
 
 
-@pytest.mark.parametrize("text, name", [
-    ("Banjir bandang melanda Luwu Utara sejak Senin malam.", "Luwu Utara"),
-    ("Warga Polewali Mandar mengungsi ke dataran tinggi.", "Polewali Mandar"),
-    ("Bupati Flores Timur meninjau lokasi longsor.", "Flores Timur"),
-])
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Banjir bandang melanda Luwu Utara sejak Senin malam.", "Luwu Utara"),
+        ("Warga Polewali Mandar mengungsi ke dataran tinggi.", "Polewali Mandar"),
+        ("Bupati Flores Timur meninjau lokasi longsor.", "Flores Timur"),
+    ],
+)
 def test_a_regency_named_without_a_cue_is_a_place(extractor, text, name):
     mentions = extractor.extract([Sentence(0, 0, len(text), text)])
     found = {m.surface: m.entity for m in mentions}

@@ -10,14 +10,14 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def sentences(text):
-    return [text[span.start:span.end] for span in split_sentences(text)]
+    return [text[span.start : span.end] for span in split_sentences(text)]
 
 
 def assert_well_formed(text, spans):
     previous_end = 0
     for span in spans:
         assert previous_end <= span.start < span.end <= len(text)
-        piece = text[span.start:span.end]
+        piece = text[span.start : span.end]
         assert piece == piece.strip()
         assert not any(len(f"a{char}b".splitlines()) > 1 for char in piece)
         previous_end = span.end
@@ -26,22 +26,29 @@ def assert_well_formed(text, spans):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("Banjir merendam tiga desa. Warga mengungsi ke balai desa.",
-         ["Banjir merendam tiga desa.", "Warga mengungsi ke balai desa."]),
-        ("Apakah jembatan itu aman? Petugas belum bisa memastikan.",
-         ["Apakah jembatan itu aman?", "Petugas belum bisa memastikan."]),
-        ("Awas, tanggul jebol! Semua warga diminta naik ke atap.",
-         ["Awas, tanggul jebol!", "Semua warga diminta naik ke atap."]),
-        ("Air terus naik… Sore harinya listrik padam.",
-         ["Air terus naik…", "Sore harinya listrik padam."]),
-        ("Korban tewas bertambah. 12 orang masih hilang.",
-         ["Korban tewas bertambah.", "12 orang masih hilang."]),
-        ("Bupati meninjau lokasi. “Kami kirim perahu karet,” katanya.",
-         ["Bupati meninjau lokasi.", "“Kami kirim perahu karet,” katanya."]),
-        ("Bantuan tiba siang tadi. (Data sementara dari BPBD.)",
-         ["Bantuan tiba siang tadi.", "(Data sementara dari BPBD.)"]),
-        ("Nilai tukar melemah. rupiah ditutup turun.",
-         ["Nilai tukar melemah. rupiah ditutup turun."]),
+        (
+            "Banjir merendam tiga desa. Warga mengungsi ke balai desa.",
+            ["Banjir merendam tiga desa.", "Warga mengungsi ke balai desa."],
+        ),
+        (
+            "Apakah jembatan itu aman? Petugas belum bisa memastikan.",
+            ["Apakah jembatan itu aman?", "Petugas belum bisa memastikan."],
+        ),
+        (
+            "Awas, tanggul jebol! Semua warga diminta naik ke atap.",
+            ["Awas, tanggul jebol!", "Semua warga diminta naik ke atap."],
+        ),
+        ("Air terus naik… Sore harinya listrik padam.", ["Air terus naik…", "Sore harinya listrik padam."]),
+        ("Korban tewas bertambah. 12 orang masih hilang.", ["Korban tewas bertambah.", "12 orang masih hilang."]),
+        (
+            "Bupati meninjau lokasi. “Kami kirim perahu karet,” katanya.",
+            ["Bupati meninjau lokasi.", "“Kami kirim perahu karet,” katanya."],
+        ),
+        (
+            "Bantuan tiba siang tadi. (Data sementara dari BPBD.)",
+            ["Bantuan tiba siang tadi.", "(Data sementara dari BPBD.)"],
+        ),
+        ("Nilai tukar melemah. rupiah ditutup turun.", ["Nilai tukar melemah. rupiah ditutup turun."]),
     ],
 )
 def test_splits_after_terminal_mark_before_a_sentence_start(text, expected):
@@ -72,9 +79,7 @@ def test_abbreviations_and_titles_do_not_end_sentences(text):
 
 def test_abbreviations_are_case_aware():
     # "dr." is a doctor's title; "CO." (carbon monoxide) is not an abbreviation.
-    assert sentences("Korban dirawat dr. Sari di puskesmas.") == [
-        "Korban dirawat dr. Sari di puskesmas."
-    ]
+    assert sentences("Korban dirawat dr. Sari di puskesmas.") == ["Korban dirawat dr. Sari di puskesmas."]
     assert sentences("Asap itu mengandung CO. Warga diminta menjauh.") == [
         "Asap itu mengandung CO.",
         "Warga diminta menjauh.",
@@ -123,8 +128,7 @@ def test_quotation_with_attribution_is_one_sentence():
         "kata Kepala Dinas Perdagangan. Pedagang menyambut baik kabar itu."
     )
     assert sentences(text) == [
-        "“Seperti yang sudah kami sampaikan, harga beras di pasar ... mulai turun,” "
-        "kata Kepala Dinas Perdagangan.",
+        "“Seperti yang sudah kami sampaikan, harga beras di pasar ... mulai turun,” kata Kepala Dinas Perdagangan.",
         "Pedagang menyambut baik kabar itu.",
     ]
 
@@ -132,8 +136,7 @@ def test_quotation_with_attribution_is_one_sentence():
 @pytest.mark.parametrize("opening, closing", [("“", "”"), ('"', '"'), ("“", '"'), ("”", "”")])
 def test_multi_sentence_quotation_with_attribution_is_one_sentence(opening, closing):
     quote = (
-        f"{opening}Ini bukan kekalahan. Ini pelajaran. Kami akan bangkit musim depan,"
-        f"{closing} kata pelatih Persebaya."
+        f"{opening}Ini bukan kekalahan. Ini pelajaran. Kami akan bangkit musim depan,{closing} kata pelatih Persebaya."
     )
     text = f"Pertandingan berakhir imbang. {quote} Suporter tetap bernyanyi."
     assert sentences(text) == [
@@ -143,9 +146,7 @@ def test_multi_sentence_quotation_with_attribution_is_one_sentence(opening, clos
     ]
 
 
-@pytest.mark.parametrize(
-    "verb", ["kata", "ujar", "tambahnya", "ungkapnya", "jelas", "katanya"]
-)
+@pytest.mark.parametrize("verb", ["kata", "ujar", "tambahnya", "ungkapnya", "jelas", "katanya"])
 def test_closing_quote_then_lowercase_word_continues(verb):
     text = f"“Kami tidak akan mundur!” {verb} Ketua Serikat Buruh di depan gedung DPR."
     assert sentences(text) == [text]
@@ -164,10 +165,7 @@ def test_closing_quote_then_uppercase_word_ends_the_sentence():
 
 @pytest.mark.parametrize("quote", ["“", '"'])
 def test_unbalanced_quote_falls_back_to_normal_rules(quote):
-    text = (
-        f"Camat berpesan, {quote}Warga harus tetap waspada. Sungai bisa meluap lagi. "
-        "Posko tetap dibuka malam ini."
-    )
+    text = f"Camat berpesan, {quote}Warga harus tetap waspada. Sungai bisa meluap lagi. Posko tetap dibuka malam ini."
     assert sentences(text) == [
         f"Camat berpesan, {quote}Warga harus tetap waspada.",
         "Sungai bisa meluap lagi.",
@@ -176,10 +174,7 @@ def test_unbalanced_quote_falls_back_to_normal_rules(quote):
 
 
 def test_unclosed_quote_does_not_pair_with_a_later_one():
-    text = (
-        "Dia berteriak “Tolong. Polisi datang lima menit kemudian. "
-        "“Kami sudah siaga,” kata Kapolsek."
-    )
+    text = "Dia berteriak “Tolong. Polisi datang lima menit kemudian. “Kami sudah siaga,” kata Kapolsek."
     assert sentences(text) == [
         "Dia berteriak “Tolong.",
         "Polisi datang lima menit kemudian.",
@@ -223,7 +218,7 @@ def test_seed_articles_give_trimmed_non_empty_spans(path):
     spans = split_sentences(text)
     assert spans
     for span in spans:
-        piece = text[span.start:span.end]
+        piece = text[span.start : span.end]
         assert piece and piece == piece.strip()
     assert_well_formed(text, spans)
 

@@ -19,9 +19,35 @@ from support import ROOT, free_port, load_plugin, start_server, stop_server
 from ingest import serve
 
 HOSTILE_INPUTS = [
-    '"', '""', "'", "*", "NEAR(", "NEAR(a b", "(", ")", "((a)", "São Paulo's", 'a"b"c', "-x", "^",
-    "AND", "OR OR", "text:", "stemmed : temu", "{text}", "a*b", "💥", "   ", "", "%", "\\", "<script>",
-    "Putin AND", 'pertemuan "Kim', "\x00", "a\x00b",
+    '"',
+    '""',
+    "'",
+    "*",
+    "NEAR(",
+    "NEAR(a b",
+    "(",
+    ")",
+    "((a)",
+    "São Paulo's",
+    'a"b"c',
+    "-x",
+    "^",
+    "AND",
+    "OR OR",
+    "text:",
+    "stemmed : temu",
+    "{text}",
+    "a*b",
+    "💥",
+    "   ",
+    "",
+    "%",
+    "\\",
+    "<script>",
+    "Putin AND",
+    'pertemuan "Kim',
+    "\x00",
+    "a\x00b",
 ]
 TABLES = ["articles", "sentences", "entities", "mentions", "places", "quotes", "dated_mentions", "furniture"]
 
@@ -41,7 +67,9 @@ def entity_id(sql, name_part: str) -> int:
     """The most mentioned entity whose name contains `name_part`."""
     row = sql.execute(
         """select e.id from entities e join mentions m on m.entity_id = e.id where e.name like ?
-           group by e.id order by count(*) desc limit 1""", [f"%{name_part}%"]).fetchone()
+           group by e.id order by count(*) desc limit 1""",
+        [f"%{name_part}%"],
+    ).fetchone()
     assert row, f"no entity like {name_part!r} in the archive"
     return row[0]
 
@@ -49,17 +77,25 @@ def entity_id(sql, name_part: str) -> int:
 def canned_cases(sql):
     putin, kim = entity_id(sql, "Putin"), entity_id(sql, "Kim Jong")
     moscow_surface = sql.execute(
-        "select surface from mentions where entity_id = ? limit 1", [entity_id(sql, "Mosc")]).fetchone()[0]
+        "select surface from mentions where entity_id = ? limit 1", [entity_id(sql, "Mosc")]
+    ).fetchone()[0]
     (wikidata,) = sql.execute("select wikidata from entities where wikidata is not null limit 1").fetchone()
     return [
-        ("search", {"q": "Vostochny"}), ("search", {"q": "pertemuan"}), ("search", {"q": ""}),
-        ("mentions_of", {"entity": str(putin)}), ("mentions_of", {"entity": moscow_surface}),
+        ("search", {"q": "Vostochny"}),
+        ("search", {"q": "pertemuan"}),
+        ("search", {"q": ""}),
+        ("mentions_of", {"entity": str(putin)}),
+        ("mentions_of", {"entity": moscow_surface}),
         ("mentions_of", {"entity": wikidata}),
-        ("co_mentions", {"entity": str(kim)}), ("co_mentions", {"entity": "Kim Jong Un"}),
-        ("places_map", {"q": ""}), ("places_map", {"q": "Vostochny"}),
+        ("co_mentions", {"entity": str(kim)}),
+        ("co_mentions", {"entity": "Kim Jong Un"}),
+        ("places_map", {"q": ""}),
+        ("places_map", {"q": "Vostochny"}),
         ("entity_timeline", {"entity": str(putin)}),
-        ("quotes_by", {"speaker": "Watson"}), ("quotes_by", {"speaker": str(putin)}),
-        ("timeline", {"entity": ""}), ("timeline", {"entity": str(kim)}),
+        ("quotes_by", {"speaker": "Watson"}),
+        ("quotes_by", {"speaker": str(putin)}),
+        ("timeline", {"entity": ""}),
+        ("timeline", {"entity": str(kim)}),
     ]
 
 
@@ -109,9 +145,13 @@ def test_args_serve_immutable_with_metadata_plugins_templates_and_limits(tmp_pat
 
 def test_newsarchive_serve_command_serves_the_same_site(archive_db, db_name, http, tmp_path):
     port = free_port()
-    process = start_server([sys.executable, "-m", "ingest", "serve", "--db", str(archive_db), "--port", str(port)],
-                           port, tmp_path / "serve.log")
+    process = start_server(
+        [sys.executable, "-m", "ingest", "serve", "--db", str(archive_db), "--port", str(port)],
+        port,
+        tmp_path / "serve.log",
+    )
     try:
+
         def both(path):
             return httpx.get(f"http://127.0.0.1:{port}{path}").json(), http.get(path).json()
 
@@ -153,8 +193,11 @@ def test_runaway_sql_is_cut_off_and_the_server_keeps_serving(http, db_name):
 
 def test_metadata_describes_every_table_and_column(metadata, archive):
     tables = metadata["databases"]["archive"]["tables"]
-    schema_tables = [t for t in archive.table_names() + archive.view_names()  # sqlite_sequence is SQLite's own
-                     if not any(t.startswith(f"{f}_fts") for f in TABLES) and not t.startswith("sqlite_")]
+    schema_tables = [
+        t
+        for t in archive.table_names() + archive.view_names()  # sqlite_sequence is SQLite's own
+        if not any(t.startswith(f"{f}_fts") for f in TABLES) and not t.startswith("sqlite_")
+    ]
     assert sorted(tables) == sorted(schema_tables)
     for table in schema_tables:
         assert tables[table]["description"]
@@ -169,8 +212,10 @@ def test_table_page_shows_descriptions(http, db_name, metadata, table):
     assert 'class="column-descriptions"' in page
 
 
-@pytest.mark.parametrize("table, facets", [
-    ("articles", {"outlet", "language", "published"}), ("entities", {"type"}), ("places", {"kind", "country_code"})])
+@pytest.mark.parametrize(
+    "table, facets",
+    [("articles", {"outlet", "language", "published"}), ("entities", {"type"}), ("places", {"kind", "country_code"})],
+)
 def test_facets(http, db_name, table, facets):
     data = http.get(f"/{db_name}/{table}.json").json()
     assert facets <= set(data["facet_results"])
@@ -183,7 +228,9 @@ def test_table_pages_have_a_search_box(http, db_name, table):
 
 def test_search_box_finds_the_matching_sentences(http, db_name, archive):
     rows = http.get(f"/{db_name}/sentences.json", params={"_search": "Vostochny", "_shape": "array"}).json()
-    expected = {r["id"] for r in archive.query("select id, text from sentences") if re.search(r"(?i)\bvostochny\b", r["text"])}
+    expected = {
+        r["id"] for r in archive.query("select id, text from sentences") if re.search(r"(?i)\bvostochny\b", r["text"])
+    }
     assert expected and {row["id"] for row in rows} == expected
 
 
@@ -196,8 +243,9 @@ def test_search_box_accepts_any_input(http, db_name, table, text):
 
 
 def test_blank_search_box_with_a_filter_shows_the_filtered_rows(http, db_name, archive):
-    rows = http.get(f"/{db_name}/sentences.json", params={"_search": "", "section": "body", "_shape": "array",
-                                                           "_size": "max"}).json()
+    rows = http.get(
+        f"/{db_name}/sentences.json", params={"_search": "", "section": "body", "_shape": "array", "_size": "max"}
+    ).json()
     assert len(rows) == archive["sentences"].count_where("section = 'body'")
 
 
@@ -272,8 +320,9 @@ def test_search_ranks_and_marks_matches(http, db_name):
 def test_stemmed_search_finds_other_forms_of_the_word(http, db_name, archive):
     rows = http.get(f"/{db_name}/search.json", params={"q": "pertemuan", "_shape": "array", "_size": "max"}).json()
     found = {row["sentence_id"] for row in rows}
-    with_bertemu = {r["id"] for r in archive.query("select id, text from sentences")
-                    if re.search(r"(?i)\bbertemu\b", r["text"])}
+    with_bertemu = {
+        r["id"] for r in archive.query("select id, text from sentences") if re.search(r"(?i)\bbertemu\b", r["text"])
+    }
     assert with_bertemu and with_bertemu <= found
     assert any("<mark>bertemu</mark>" in row["snippet"].lower() for row in rows)
 
@@ -303,9 +352,11 @@ def test_search_snippets_are_escaped_then_marked(http, db_name, hostile):
 
 def test_places_map_with_q_keeps_places_mentioned_in_matching_sentences(http, db_name, archive):
     rows = http.get(f"/{db_name}/places_map.json", params={"q": "Vostochny", "_shape": "array"}).json()
-    mentioned = {r["entity_id"] for r in archive.query(
-        "select m.entity_id, s.text from mentions m join sentences s on s.id = m.sentence_id")
-        if re.search(r"(?i)\bvostochny\b", r["text"])}
+    mentioned = {
+        r["entity_id"]
+        for r in archive.query("select m.entity_id, s.text from mentions m join sentences s on s.id = m.sentence_id")
+        if re.search(r"(?i)\bvostochny\b", r["text"])
+    }
     assert rows and {row["entity_id"] for row in rows} <= mentioned
     everywhere = http.get(f"/{db_name}/places_map.json", params={"_shape": "array"}).json()
     assert len(everywhere) >= len(rows)
@@ -329,11 +380,18 @@ def test_map_pages_load_the_cluster_map_with_the_configured_tiles(http, db_name,
 
 
 def test_article_page_marks_every_mention_at_its_offsets(http, archive):
-    article_id = archive.execute("select article_id from mentions group by article_id order by count(*) desc").fetchone()[0]
+    article_id = archive.execute(
+        "select article_id from mentions group by article_id order by count(*) desc"
+    ).fetchone()[0]
     article = archive["articles"].get(article_id)
-    expected = [html.escape(article["body"][start:end]) for start, end in archive.execute(
-        """select s.char_start + m.char_start, s.char_start + m.char_end from mentions m
-           join sentences s on s.id = m.sentence_id where m.article_id = ? order by 1""", [article_id])]
+    expected = [
+        html.escape(article["body"][start:end])
+        for start, end in archive.execute(
+            """select s.char_start + m.char_start, s.char_start + m.char_end from mentions m
+           join sentences s on s.id = m.sentence_id where m.article_id = ? order by 1""",
+            [article_id],
+        )
+    ]
     page = http.get(f"/article/{article_id}").text
     marked = re.findall(r'<a class="mention [^"]*"[^>]*><mark>(.*?)</mark></a>', page)
     assert marked == expected
@@ -358,7 +416,9 @@ def test_entity_page(http, sql):
         assert f'href="https://www.wikidata.org/wiki/{entity["wikidata"]}"' in page
     co_mentioned = sql.execute(
         """select distinct e.name from mentions a join mentions b on b.sentence_id = a.sentence_id
-           join entities e on e.id = b.entity_id where a.entity_id = ? and b.entity_id != ?""", [putin, putin])
+           join entities e on e.id = b.entity_id where a.entity_id = ? and b.entity_id != ?""",
+        [putin, putin],
+    )
     for (name,) in co_mentioned:
         assert html.escape(name) in page
 

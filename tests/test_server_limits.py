@@ -18,20 +18,30 @@ from support import free_port, start_server, stop_server
 from ingest.serve import SETTINGS
 
 RECURSIVE_CTE = "with recursive n(i) as (select 1 union all select i + 1 from n) select count(*) from n"
-CROSS_JOIN = ("select sum(length(a.text) + length(e.text)) from sentences a, sentences b, sentences c, "
-              "sentences d, sentences e")
+CROSS_JOIN = (
+    "select sum(length(a.text) + length(e.text)) from sentences a, sentences b, sentences c, sentences d, sentences e"
+)
 WRITES = [
-    "delete from articles", "update articles set title = 'x'", "insert into articles (id) values ('x')",
-    "drop table articles", "attach database 'other.db' as other", "pragma writable_schema = 1",
-    "select 1; delete from articles", "create table t (x)", "vacuum", "select load_extension('x')",
+    "delete from articles",
+    "update articles set title = 'x'",
+    "insert into articles (id) values ('x')",
+    "drop table articles",
+    "attach database 'other.db' as other",
+    "pragma writable_schema = 1",
+    "select 1; delete from articles",
+    "create table t (x)",
+    "vacuum",
+    "select load_extension('x')",
     "with x as (delete from articles returning 1) select * from x",
 ]
 
 
 def table_counts(db_path) -> dict:
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as c:
-        return {table: c.execute(f"select count(*) from {table}").fetchone()[0]
-                for table in ("articles", "sentences", "entities", "mentions", "places", "furniture")}
+        return {
+            table: c.execute(f"select count(*) from {table}").fetchone()[0]
+            for table in ("articles", "sentences", "entities", "mentions", "places", "furniture")
+        }
 
 
 def check_read_only(http, db_name, db_path):
@@ -39,9 +49,16 @@ def check_read_only(http, db_name, db_path):
     for sql in WRITES:
         response = http.get(f"/{db_name}.json", params={"sql": sql})
         assert response.status_code in (400, 403), (sql, response.status_code)
-    for path in [f"/{db_name}/-/create", f"/{db_name}/articles/-/insert", f"/{db_name}/articles/-/upsert",
-                 f"/{db_name}/articles/-/drop", f"/{db_name}/articles/1/-/delete", f"/{db_name}/articles/1/-/update",
-                 f"/{db_name}", "/-/create-token"]:
+    for path in [
+        f"/{db_name}/-/create",
+        f"/{db_name}/articles/-/insert",
+        f"/{db_name}/articles/-/upsert",
+        f"/{db_name}/articles/-/drop",
+        f"/{db_name}/articles/1/-/delete",
+        f"/{db_name}/articles/1/-/update",
+        f"/{db_name}",
+        "/-/create-token",
+    ]:
         response = http.post(path, json={"rows": [{"id": "x"}], "sql": "delete from articles"})
         assert response.status_code in (403, 404, 405), (path, response.status_code)
     assert table_counts(db_path) == before
@@ -76,8 +93,14 @@ def test_max_returned_rows_truncates_a_big_result(http, db_name):
 def test_runaway_queries_are_cut_off_while_other_requests_are_answered(db_name, server):
     """Six runaway queries (more than Datasette's three SQL threads) and, at the same time,
     ordinary pages: the runaways end in "SQL Interrupted", every ordinary page is served."""
-    ordinary = ["/", f"/{db_name}/articles.json?_size=5", f"/{db_name}/search.json?q=Putin",
-                f"/{db_name}/places_map.json", "/-/versions.json", f"/{db_name}/sentences.csv?_size=10"] * 3
+    ordinary = [
+        "/",
+        f"/{db_name}/articles.json?_size=5",
+        f"/{db_name}/search.json?q=Putin",
+        f"/{db_name}/places_map.json",
+        "/-/versions.json",
+        f"/{db_name}/sentences.csv?_size=10",
+    ] * 3
     runaways = [RECURSIVE_CTE, CROSS_JOIN] * 3
     with httpx.Client(base_url=server, timeout=120) as client, ThreadPoolExecutor(12) as pool:
         cut = [pool.submit(client.get, f"/{db_name}.json", params={"sql": sql}) for sql in runaways]
@@ -98,8 +121,11 @@ def test_a_live_archive_is_read_only_too(archive_db, tmp_path):
     source.close()
     copy.close()
     port = free_port()
-    process = start_server([sys.executable, "-m", "ingest", "serve", "--live", "--db", str(path), "--port", str(port)],
-                           port, tmp_path / "serve.log")
+    process = start_server(
+        [sys.executable, "-m", "ingest", "serve", "--live", "--db", str(path), "--port", str(port)],
+        port,
+        tmp_path / "serve.log",
+    )
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
             (database,) = http.get("/-/databases.json").json()

@@ -32,13 +32,28 @@ def read_one(path: Path):
 
 # --- find_files ------------------------------------------------------------------------
 
+
 def test_find_files_recurses_filters_sorts_and_deduplicates(tmp_path):
-    for name in ["b.txt", "a.HTML", "sub/c.json", "sub/deeper/d.jsonl", "sub/e.htm",
-                 "notes.md", "image.png", ".hidden.txt", ".git/f.txt", "sub/.cache/g.txt"]:
+    for name in [
+        "b.txt",
+        "a.HTML",
+        "sub/c.json",
+        "sub/deeper/d.jsonl",
+        "sub/e.htm",
+        "notes.md",
+        "image.png",
+        ".hidden.txt",
+        ".git/f.txt",
+        "sub/.cache/g.txt",
+    ]:
         write(tmp_path / name, "x")
     found = find_files([tmp_path, tmp_path / "b.txt", tmp_path / "sub"])
     assert [p.relative_to(tmp_path).as_posix() for p in found] == [
-        "a.HTML", "b.txt", "sub/c.json", "sub/deeper/d.jsonl", "sub/e.htm",
+        "a.HTML",
+        "b.txt",
+        "sub/c.json",
+        "sub/deeper/d.jsonl",
+        "sub/e.htm",
     ]
 
 
@@ -66,6 +81,7 @@ def test_supported_suffixes():
 
 # --- plain text and decoding -----------------------------------------------------------
 
+
 @pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name)
 def test_each_seed_reads_as_one_document(seed, monkeypatch):
     monkeypatch.chdir(SEEDS.parent)
@@ -92,19 +108,22 @@ def test_source_is_relative_to_cwd_else_absolute(tmp_path, monkeypatch):
     assert read_one(other).source == other.as_posix()
 
 
-@pytest.mark.parametrize("data, text", [
-    (b"\xef\xbb\xbfHalo dunia", "Halo dunia"),                                  # UTF-8 BOM
-    ("\ufeffJakarta – “Halo”".encode("utf-16-le"), "Jakarta – “Halo”"),          # UTF-16 LE, BOM
-    ("\ufeffJakarta – “Halo”".encode("utf-16-be"), "Jakarta – “Halo”"),          # UTF-16 BE, BOM
-    ("Kim Jong Un tiba di Rusia.\r\n".encode("utf-16-le"), "Kim Jong Un tiba di Rusia.\n"),  # no BOM
-    ("Kim Jong Un tiba di Rusia.".encode("utf-16-be"), "Kim Jong Un tiba di Rusia."),
-    (b"\x93Halo\x94 kata Budi", "“Halo” kata Budi"),                               # cp1252 quotes
-    (b"Caf\xe9 di Jakarta", "Café di Jakarta"),                                    # Latin-1 é
-    ("Café “UTF-8” dan ".encode() + b"\x93cp1252\x94", "Café “UTF-8” dan “cp1252”"),  # mixed
-    (b"satu\r\ndua\rtiga\n", "satu\ndua\ntiga\n"),                                 # CRLF and CR
-    ("Cafe\u0301".encode("utf-8"), "Café"),                                        # NFC
-    ("a\u200bb \u200fc".encode("utf-8"), "a\u200bb \u200fc"),                      # zero-width, RTL kept
-])
+@pytest.mark.parametrize(
+    "data, text",
+    [
+        (b"\xef\xbb\xbfHalo dunia", "Halo dunia"),  # UTF-8 BOM
+        ("\ufeffJakarta – “Halo”".encode("utf-16-le"), "Jakarta – “Halo”"),  # UTF-16 LE, BOM
+        ("\ufeffJakarta – “Halo”".encode("utf-16-be"), "Jakarta – “Halo”"),  # UTF-16 BE, BOM
+        ("Kim Jong Un tiba di Rusia.\r\n".encode("utf-16-le"), "Kim Jong Un tiba di Rusia.\n"),  # no BOM
+        ("Kim Jong Un tiba di Rusia.".encode("utf-16-be"), "Kim Jong Un tiba di Rusia."),
+        (b"\x93Halo\x94 kata Budi", "“Halo” kata Budi"),  # cp1252 quotes
+        (b"Caf\xe9 di Jakarta", "Café di Jakarta"),  # Latin-1 é
+        ("Café “UTF-8” dan ".encode() + b"\x93cp1252\x94", "Café “UTF-8” dan “cp1252”"),  # mixed
+        (b"satu\r\ndua\rtiga\n", "satu\ndua\ntiga\n"),  # CRLF and CR
+        ("Cafe\u0301".encode("utf-8"), "Café"),  # NFC
+        ("a\u200bb \u200fc".encode("utf-8"), "a\u200bb \u200fc"),  # zero-width, RTL kept
+    ],
+)
 def test_decode(data, text):
     assert decode(data, "x.txt") == text
 
@@ -118,11 +137,14 @@ def test_text_file_with_bom_and_crlf(tmp_path):
     assert read_one(path).text == "Judul\n\nIsi berita.\n"
 
 
-@pytest.mark.parametrize("content, reason", [
-    (b"", "file is empty"),
-    (b" \n\t\r\n  ", "file has no text (only whitespace)"),
-    (b"\xef\xbb\xbf", "file has no text (only whitespace)"),
-])
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (b"", "file is empty"),
+        (b" \n\t\r\n  ", "file has no text (only whitespace)"),
+        (b"\xef\xbb\xbf", "file has no text (only whitespace)"),
+    ],
+)
 def test_empty_files_are_refused(tmp_path, content, reason):
     path = write(tmp_path / "a.txt", content)
     with pytest.raises(SourceError) as error:
@@ -219,16 +241,18 @@ PAGE = """<!DOCTYPE html>
 def test_html_page(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     doc = read_one(write(tmp_path / "page.html", PAGE))
-    assert doc.text == "\n\n".join([
-        "JAKARTA - Presiden Rusia Vladimir Putin bertemu Kim Jong Un.",
-        "Pertemuan berlangsung di Kosmodrom Vostochny.",
-        "Putin dan Kim. (AFP)",
-        "Baris satu",
-        "Baris dua",
-        "“Kami akan bekerja sama,” kata Putin.",
-        "Poin pertama",
-        "Poin kedua",
-    ])
+    assert doc.text == "\n\n".join(
+        [
+            "JAKARTA - Presiden Rusia Vladimir Putin bertemu Kim Jong Un.",
+            "Pertemuan berlangsung di Kosmodrom Vostochny.",
+            "Putin dan Kim. (AFP)",
+            "Baris satu",
+            "Baris dua",
+            "“Kami akan bekerja sama,” kata Putin.",
+            "Poin pertama",
+            "Poin kedua",
+        ]
+    )
     assert doc.source == "page.html"
     assert doc.format == "html"
     assert doc.title == "Putin Bertemu Kim Jong Un"
@@ -238,13 +262,19 @@ def test_html_page(tmp_path, monkeypatch):
     assert doc.language == "id"
 
 
-@pytest.mark.parametrize("head, body, title", [
-    ('<meta name="twitter:title" content="Dari Twitter"><title>Dari title</title>',
-     "<h1>Dari h1</h1><p>Isi.</p>", "Dari Twitter"),
-    ("<title>Dari title</title>", "<h1> Dari\n h1 </h1><p>Isi.</p>", "Dari h1"),
-    ("<title>Dari title</title>", "<h1></h1><p>Isi.</p>", "Dari title"),
-    ("", "<p>Isi.</p>", None),
-])
+@pytest.mark.parametrize(
+    "head, body, title",
+    [
+        (
+            '<meta name="twitter:title" content="Dari Twitter"><title>Dari title</title>',
+            "<h1>Dari h1</h1><p>Isi.</p>",
+            "Dari Twitter",
+        ),
+        ("<title>Dari title</title>", "<h1> Dari\n h1 </h1><p>Isi.</p>", "Dari h1"),
+        ("<title>Dari title</title>", "<h1></h1><p>Isi.</p>", "Dari title"),
+        ("", "<p>Isi.</p>", None),
+    ],
+)
 def test_html_title_fallbacks(tmp_path, head, body, title):
     path = write(tmp_path / "a.htm", f"<html><head>{head}</head><body>{body}</body></html>")
     assert read_one(path).title == title
@@ -264,7 +294,11 @@ def test_html_metadata_fallbacks(tmp_path):
       <time datetime="2023-01-01">1 Januari</time></body></html>"""
     doc = read_one(write(tmp_path / "a.html", page))
     assert (doc.url, doc.outlet, doc.published, doc.language) == (
-        "https://www.contoh.id/a", "contoh.id", "2023-09-05", None)
+        "https://www.contoh.id/a",
+        "contoh.id",
+        "2023-09-05",
+        None,
+    )
     assert doc.text == "Isi utama."
 
 
@@ -288,13 +322,26 @@ def test_html_in_windows_encoding(tmp_path):
 
 # --- JSON and JSON Lines -------------------------------------------------------------
 
+
 def test_json_list_of_records(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     records = [
-        {"title": "Satu", "body": "Isi satu.", "url": "https://contoh.id/1", "published": "2023-09-05",
-         "outlet": "Contoh", "language": "id"},
-        {"headline": "ignored", "text": "Isi dua.", "link": "https://contoh.id/2", "pubDate": 1694000000,
-         "source": {"id": "kompas", "name": "Kompas.com"}, "lang": "id"},
+        {
+            "title": "Satu",
+            "body": "Isi satu.",
+            "url": "https://contoh.id/1",
+            "published": "2023-09-05",
+            "outlet": "Contoh",
+            "language": "id",
+        },
+        {
+            "headline": "ignored",
+            "text": "Isi dua.",
+            "link": "https://contoh.id/2",
+            "pubDate": 1694000000,
+            "source": {"id": "kompas", "name": "Kompas.com"},
+            "lang": "id",
+        },
         {"content": ["Paragraf satu.", "Paragraf dua."], "date": "5/9/2023", "site": "Situs"},
     ]
     docs = read_documents(write(tmp_path / "batch.json", json.dumps(records)))
@@ -341,17 +388,26 @@ def test_malformed_jsonl_names_file_and_line(tmp_path):
     assert str(error.value).startswith(f"{path}: line 3: invalid JSON at column ")
 
 
-@pytest.mark.parametrize("name, content, reason", [
-    ("a.json", [{"body": "Isi."}, {"title": "Tanpa isi"}],
-     "record 2: no article text (expected one of: body, text, content)"),
-    ("a.jsonl", [{"body": "Isi."}, {"title": "Tanpa isi"}],
-     "line 2: no article text (expected one of: body, text, content)"),
-    ("a.json", [{"body": "Isi.", "title": {"id": 1}}], "record 1: 'title' should be text, not dict"),
-    ("a.json", [{"body": True}], "record 1: 'body' should be text, not bool"),
-    ("a.json", ["just a string"], "record 1: expected a JSON object, got str"),
-    ("a.json", [], "the JSON list holds no records"),
-    ("a.json", [{"body": "<p> </p><script>x</script>"}], "record 1: the HTML body holds no text"),
-])
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        (
+            "a.json",
+            [{"body": "Isi."}, {"title": "Tanpa isi"}],
+            "record 2: no article text (expected one of: body, text, content)",
+        ),
+        (
+            "a.jsonl",
+            [{"body": "Isi."}, {"title": "Tanpa isi"}],
+            "line 2: no article text (expected one of: body, text, content)",
+        ),
+        ("a.json", [{"body": "Isi.", "title": {"id": 1}}], "record 1: 'title' should be text, not dict"),
+        ("a.json", [{"body": True}], "record 1: 'body' should be text, not bool"),
+        ("a.json", ["just a string"], "record 1: expected a JSON object, got str"),
+        ("a.json", [], "the JSON list holds no records"),
+        ("a.json", [{"body": "<p> </p><script>x</script>"}], "record 1: the HTML body holds no text"),
+    ],
+)
 def test_bad_json_records_are_refused(tmp_path, name, content, reason):
     if name.endswith(".jsonl"):
         text = "\n".join(json.dumps(record) for record in content)

@@ -10,7 +10,12 @@ def make_article(article_id="a1", body="Putin tiba di Moskow."):
     moscow = Entity("geonames:524901", "Moscow", "place", "Q649", Place(55.75, 37.62, "RU", "city", 524901))
     putin = Entity("Q7747", "Vladimir Putin", "person", "Q7747")
     return Article(
-        id=article_id, source="x.txt", format="txt", raw=body, body=body, content_hash="h",
+        id=article_id,
+        source="x.txt",
+        format="txt",
+        raw=body,
+        body=body,
+        content_hash="h",
         sentences=[Sentence(0, 0, len(body), body, "body", stem_text(body))],
         mentions=[Mention(0, 0, 5, "Putin", putin), Mention(0, 14, 20, "Moskow", moscow)],
     )
@@ -65,8 +70,12 @@ def test_place_mention_counts_follow_writes_and_replacements(tmp_path):
 
     def counts():
         stored = dict(db.execute("select entity_id, mentions from places"))
-        counted = dict(db.execute("select entity_id, count(*) from mentions where entity_id in "
-                                  "(select entity_id from places) group by entity_id"))
+        counted = dict(
+            db.execute(
+                "select entity_id, count(*) from mentions where entity_id in "
+                "(select entity_id from places) group by entity_id"
+            )
+        )
         assert stored == {place: counted.get(place, 0) for place in stored}
         return sorted(stored.values())
 
@@ -74,8 +83,10 @@ def test_place_mention_counts_follow_writes_and_replacements(tmp_path):
     save_article(db, make_article("a2", "Putin di Moskow, lalu Moskow lagi."), "t")
     assert counts() == [2]  # one Moskow mention in each (make_article gives its offsets)
     twice = make_article("a2", "Moskow dan Moskow.")
-    twice.mentions = [Mention(0, 0, 6, "Moskow", twice.mentions[1].entity),
-                      Mention(0, 11, 17, "Moskow", twice.mentions[1].entity)]
+    twice.mentions = [
+        Mention(0, 0, 6, "Moskow", twice.mentions[1].entity),
+        Mention(0, 11, 17, "Moskow", twice.mentions[1].entity),
+    ]
     save_article(db, twice, "t")  # replaces a2: its old mention goes, two come
     assert counts() == [3]
     broken = make_article("a1", "Baru.")
