@@ -3,8 +3,9 @@
 News names them without any cue ("banjir di Luwu Utara", "Bupati Polewali Mandar"), and
 without this list such names come out as people. Each unit is a place entity keyed by its
 province and name (`idn:sulawesi-selatan/luwu-utara`), so that every archive file means the
-same thing by it; a regency is pinned at its seat (`ibukota`) and a city at itself when
-geonames knows the town by that name in Indonesia. areaid ships no coordinates.
+same thing by it. A province is pinned at its capital, a regency at its seat (`ibukota`) and
+a city at itself, when geonames knows the town by that name in Indonesia (areaid ships no
+coordinates).
 
 The generic word is not part of the alias: "Kabupaten Luwu Utara" is named "Luwu Utara",
 and an alternative in brackets is one more ("Sidenreng Rappang (Sidrap)" gives "Sidrap").
