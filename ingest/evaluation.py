@@ -258,14 +258,9 @@ def _score_real_article(labelled: LabelledArticle, article, scores: RealScores) 
     labels = labelled.labels
     entities = labels["entities"] or []
     keys: dict[str, list[str]] = defaultdict(list)
-    _score_entities([{**e, "name": f"{e['type']}:{e['name']}"} for e in entities], article, Scores(), keys)
+    # Gold names are keyed with their type: one name can be a place and an organisation.
+    _score_entities([{**e, "name": f"{e['type']}:{e['name']}"} for e in entities], article, scores, keys)
     found = {(m.surface, m.entity.type): m.entity for m in article.mentions}
-    expected = {(surface, e["type"]) for e in entities for surface in e["surfaces"]}
-    for key in expected:
-        scores.counts[key[1]]["tp" if key in found else "fn"] += 1
-    for key in found:
-        if key not in expected:
-            scores.counts[key[1]]["fp"] += 1
     for entity in entities:
         if entity["type"] != "place" or "lat" not in entity:
             continue
