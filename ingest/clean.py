@@ -43,6 +43,7 @@ READING_TIME = re.compile(
 CREDIT_LINE = re.compile(
     r"^(editor|penulis|reporter|pewarta|penyunting|redaktur|sumber|source|writer|fotografer|foto|photo|"
     r"editing|kontributor|laporan|dilaporkan\s+oleh)\s*[:：]"
+    r"|^(foto|dok|dokumentasi)\s*/"
     r"|^laporan\s+(wartawan|reporter|koresponden)\b",
     re.IGNORECASE,
 )  # "Laporan Wartawan X.com, Nama"
@@ -71,6 +72,15 @@ DATELINE = re.compile(
     r"|(?P<place>[A-Z][A-Za-z.'\- ]{1,30}?)\s*(?:,\s*(?P<outlet>[\w.\-]{2,40}?))?\s*(?:\((?P<agency>[^)]{2,30})\))?)"
     r"\s*[-–—]{1,2}\s+(?=\S)"
 )
+BRACKETED_LINE = re.compile(r"^(\(.*\)|\[.*\])$")
+CREDIT_IN_BRACKETS = re.compile(r"\b(foto|dok|dokumentasi|istimewa|ilustrasi|antara|reuters|afp|ap|kompas)\b|/", re.I)
+# "Ringkasan Berita:" or "Poin Penting:" above a list of "- " points that summarise the article.
+SUMMARY_LABEL = re.compile(r"^[\w ]{3,30}:$")
+SUMMARY_POINT = re.compile(r"^[-•*–]\s+\S")
+# A scraper's stamp before the text: "date 2024-08-20 Australia and ...".
+DATE_STAMP = re.compile(r"^date\s+(\d{4}-\d{2}(-\d{2})?)\s+")
+BYLINE_JOINERS = frozenset({"and", "dan", "&", "-", "–", "—", "|", "/"})
+BYLINE_MAX_WORDS = 10
 ENDS_LIKE_SENTENCE = re.compile(r"[.!?…][\"”’'»)\]]*$")
 SENTENCE_END = re.compile(r"[.!?…][\"”’'»)\]]*(\s|$)")
 WORD = re.compile(r"\S+")
@@ -78,7 +88,8 @@ WORD = re.compile(r"\S+")
 LEAD_MIN_WORDS = 12  # a line this long that ends like a sentence starts the article body
 EDGE_MAX_WORDS = 8  # short unpunctuated lines at the page's end are widgets and bylines
 SECTION_MAX_WORDS = 3  # a first header line this short, followed by a longer one, is a section label
-KICKER_MIN_WORDS = 5  # ... when the line after it has at least this many words
+KICKER_MIN_WORDS = 5
+DATELINE_MAX_PARAGRAPH = 2  # a dateline opens one of the first this many body paragraphs  # ... when the line after it has at least this many words
 
 
 @dataclass
@@ -149,9 +160,23 @@ def furniture_kind(text: str) -> str | None:
         return "widget"
     if words <= 30 and FOLLOW.search(text):
         return "follow"
-    if text.startswith("(") and text.endswith(")") and words >= 4:
-        return "note"  # an editor's note such as "(Cerita ini belum diedit ...)"
+    if BRACKETED_LINE.match(text):
+        # "(Cerita ini belum diedit ...)" is an editor's note; "(Dok. Polres X)", "[Antara Foto/Y]" a credit.
+        return "note" if words >= 4 and not CREDIT_IN_BRACKETS.search(text) else "credit"
     return None
+
+
+def is_byline(text: str) -> bool:
+    """A line of names and nothing else: "Umar Hanafi", "Yovanda - detikNews", "A and B"."""
+    words = WORD.findall(text)
+    named = [word for word in words if any(c.isupper() for c in word)]
+    return (
+        2 <= len(words) <= BYLINE_MAX_WORDS
+        and len(named) >= 2
+        and all(word in named or word.casefold() in BYLINE_JOINERS for word in words)
+        and not HAS_DIGIT.search(text)
+        and not ENDS_LIKE_SENTENCE.search(text)
+    )
 
 
 NOT_LETTER = re.compile(r"[\W_]+")
@@ -256,12 +281,21 @@ def _section_label(page: CleanPage) -> Furniture | None:
 
 def _body_line(page: CleanPage, line: Line, in_header: bool) -> None:
     """A paragraph of the article; in the header zone, one with a credit is a photo caption."""
-    kind = furniture_kind(line.text)
+    kind = furniture_kind(line.text) or _summary(page, line.text)
+    if kind is None and in_header and page.headline is not None and is_byline(line.text):
+        kind = "byline"
     if kind:
         page.furniture.append(_furniture(kind, line))
         return
     start, end = line.start, line.end
-    if not any(paragraph.section == "body" for paragraph in page.paragraphs):
+    if stamp := DATE_STAMP.match(line.text):
+        if stamp.group(2):  # a month alone ("date 2018-10") is no publication date
+            page.date_lines.append(stamp.group(1))
+        page.furniture.append(_furniture("date", line, start, start + stamp.end()))
+        start += stamp.end()
+    body_so_far = sum(paragraph.section == "body" for paragraph in page.paragraphs)
+    if body_so_far < DATELINE_MAX_PARAGRAPH and page.dateline_outlet is None and page.dateline_place is None:
+        # Usually on the first paragraph; after a teaser paragraph on some sites.
         dateline = DATELINE.match(line.text)
         if dateline and _is_dateline(dateline):
             page.dateline_outlet, page.dateline_place = _dateline_parts(dateline)
@@ -280,6 +314,15 @@ def _body_line(page: CleanPage, line: Line, in_header: bool) -> None:
     text = line.text[start - line.start : end - line.start]
     if text:
         page.paragraphs.append(Paragraph(text, start, section))
+
+
+def _summary(page: CleanPage, text: str) -> str | None:
+    """ "Ringkasan Berita:" and the points under it, which repeat the article in short."""
+    if SUMMARY_LABEL.match(text) and page.headline is not None:
+        return "summary"
+    if SUMMARY_POINT.match(text) and page.furniture and page.furniture[-1].kind == "summary":
+        return "summary"
+    return None
 
 
 def _dateline_parts(match: re.Match) -> tuple[str | None, str | None]:

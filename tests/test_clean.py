@@ -145,3 +145,63 @@ def test_widgets_credits_and_invitations_are_furniture(line):
     lead = "Banjir merendam ratusan rumah warga di tiga kecamatan sejak Senin malam, kata petugas setempat kepada wartawan."
     page = clean(f"{lead}\n\n{line}\n\n{lead.replace('Senin', 'Selasa')}\n")
     assert line not in page.body and line in [f.text for f in page.furniture]
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("(Dok. Polres Bengkalis)", "credit"),
+        ("[Antara Foto/Yulius Satria Wijaya/via Reuters]", "credit"),
+        ("(Cerita ini belum diedit oleh tim redaksi)", "note"),
+        ("Foto/Dok Basarnas Makassar", "credit"),
+    ],
+)
+def test_credit_lines_in_brackets_or_after_foto_slash(line, kind):
+    assert furniture_kind(line) == kind
+
+
+HEADER_BYLINE = """Banjir Merendam Tiga Desa di Kabupaten Bima sejak Senin Pagi
+
+Dandy Koswaraputra and Pizaro Gozali Idrus
+
+Yovanda - detikNews
+
+Ringkasan Berita:
+- Tiga desa di Kabupaten Bima terendam banjir sejak Senin pagi
+- BPBD meminta warga mewaspadai hujan susulan pada malam hari
+
+BIMA, KABARBIMA.COM - Tiga desa di Kabupaten Bima terendam banjir setinggi satu meter sejak Senin pagi, kata petugas.
+
+Warga Desa Ncera Hidayat Umar mengatakan air mulai surut pada sore hari.
+"""
+
+
+def test_bylines_and_summary_points_under_the_headline_are_furniture():
+    page = clean(HEADER_BYLINE)
+    kinds = [(f.kind, f.text) for f in page.furniture]
+    assert ("byline", "Dandy Koswaraputra and Pizaro Gozali Idrus") in kinds
+    assert ("byline", "Yovanda - detikNews") in kinds
+    assert [text for kind, text in kinds if kind == "summary"] == [
+        "Ringkasan Berita:",
+        "- Tiga desa di Kabupaten Bima terendam banjir sejak Senin pagi",
+        "- BPBD meminta warga mewaspadai hujan susulan pada malam hari",
+    ]
+    assert page.body.startswith("Tiga desa di Kabupaten Bima terendam")
+
+
+def test_a_dateline_after_a_teaser_paragraph_is_still_the_dateline():
+    page = clean(
+        "Polisi Tangkap Pelaku Pembunuhan di Desa Mengkauk\n\n"
+        "Terkait dengan kasus pembunuhan di desa itu, polisi sudah memeriksa tujuh orang saksi sejak pagi.\n\n"
+        "Korankalimantan.com – Kapolda Kalsel langsung turun ke lokasi kejadian bersama tim penyidik dari Polres."
+    )
+    assert page.dateline_outlet == "Korankalimantan.com"
+    assert "\n\nKapolda Kalsel langsung turun" in page.body
+
+
+@pytest.mark.parametrize("stamp, date_lines", [("date 2024-08-20 ", ["2024-08-20"]), ("date 2018-10 ", [])])
+def test_a_scrapers_date_stamp_is_furniture_and_only_a_whole_date_is_a_date(stamp, date_lines):
+    page = clean(stamp + "Australia and Indonesia have agreed to a major defence pact, the prime minister said.")
+    assert page.body.startswith("Australia and Indonesia")
+    assert page.furniture[0].kind == "date"
+    assert page.date_lines == date_lines
