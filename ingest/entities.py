@@ -56,6 +56,8 @@ class Cues:
     place_prepositions: frozenset[str]
     name_particles: frozenset[str]
     never_entities: frozenset[str]
+    regional_titles: frozenset[str]
+    demonyms: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -206,6 +208,7 @@ class Extractor:
                 and ACRONYM.match(word.text)
                 and not is_common_word(word.text)
                 and lower not in cues.never_entities
+                and lower not in cues.person_titles  # "AKBP", "CEO"
             ):
                 piece = i, i + 1, self._acronym(text, tokens, i, mentions, context)
             if piece is None and DOMAIN_TOKEN.match(word.text) and "." in word.text:
@@ -272,7 +275,9 @@ class Extractor:
 
     def _after_place_word(self, tokens, i) -> bool:
         return i > 0 and (
-            tokens[i - 1].lower in self.cues.place_prepositions or tokens[i - 1].lower in self.cues.place_heads
+            tokens[i - 1].lower in self.cues.place_prepositions
+            or tokens[i - 1].lower in self.cues.place_heads
+            or tokens[i - 1].lower in self.cues.regional_titles  # "Bupati Pati", "Kapolres Banjar"
         )
 
     def _titled(self, tokens, run_start) -> bool:
@@ -331,6 +336,7 @@ class Extractor:
         return (
             word[:1].isupper()
             and lower not in self.cues.never_entities
+            and lower not in self.cues.demonyms
             and lower not in self.cues.person_titles
             and lower not in self.cues.speech_verbs
         )

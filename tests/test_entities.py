@@ -126,3 +126,26 @@ def test_fold_makes_spelling_variants_one_key():
     assert name_key("Kim Jong-un") == name_key("kim jong un") == name_key("KIM JONG UN")
     assert name_key("The New York Times") == name_key("New York Times")
     assert name_key("São Tomé") == "sao tome"
+
+
+def test_police_ranks_and_posts_are_titles_never_part_of_the_name(extractor):
+    mentions = read(
+        extractor,
+        "Irjen Pol Andi Rian Djajadi turun ke lokasi. Kapolres Banjar AKBP Ifan Hariyat mengatakan pelaku sudah ditangkap.",
+    )
+    people = {m.surface for m in mentions if m.entity.type == "person"}
+    assert people == {"Andi Rian Djajadi", "Ifan Hariyat"}
+    assert not [m for m in mentions if m.surface == "AKBP"]  # a rank, not an organisation's acronym
+
+
+def test_a_known_place_after_a_regional_post_is_the_place_and_the_holder_a_person(extractor):
+    mentions = read(extractor, "Kapolrestabes Semarang Kombes Irwan Anwar mengatakan pelaku sudah ditangkap.")
+    assert {(m.surface, m.entity.type) for m in mentions} == {("Semarang", "place"), ("Irwan Anwar", "person")}
+
+
+def test_english_demonyms_and_title_words_are_not_people(extractor):
+    mentions = read(
+        extractor,
+        "Indonesian Defence Minister Prabowo Subianto met the North Korean envoy and Japanese Prime Minister Fumio Kishida.",
+    )
+    assert {m.surface for m in mentions if m.entity.type == "person"} == {"Prabowo Subianto", "Fumio Kishida"}
