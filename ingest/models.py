@@ -11,6 +11,17 @@ from dataclasses import dataclass, field
 
 ENTITY_TYPES = ("person", "organization", "place")  # entities.type; every stage and page uses these three
 
+# Document field -> the keys (JSON) or column headers (CSV, TSV) it is read from; the first
+# non-empty one wins.
+RECORD_KEYS = {
+    "text": ("body", "text", "content"),
+    "title": ("title",),
+    "url": ("url", "link"),
+    "published": ("published", "date", "published_at", "publishedAt", "pubDate"),
+    "outlet": ("outlet", "source", "site", "publisher"),
+    "language": ("language", "lang"),
+}
+
 
 @dataclass
 class Document:
@@ -24,7 +35,7 @@ class Document:
 
     source: str  # path relative to the working directory, with "#n" for JSON records
     text: str
-    format: str  # "txt", "html", "json"
+    format: str  # "txt", "html", "json", "warc", "csv", "tsv"
     title: str | None = None
     outlet: str | None = None
     published: str | None = None  # as the source states it, parsed later
