@@ -36,8 +36,9 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 _GZIP_MEMBER = b"\x1f\x8b\x08"
 _WARC_LINE = b"\nWARC/1."
 _SCAN_CHUNK = 1024 * 1024
-# What a broken record can raise from warcio, zlib or the HTTP header parser.
-_READ_ERRORS = (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError, IndexError)
+# What a broken record can raise from warcio, zlib or the HTTP header parser. warcio's parsers
+# also fail on some cut headers with AttributeError or TypeError (a missing line read as None).
+_READ_ERRORS = (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError, IndexError, AttributeError, TypeError)
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,11 @@ def _records_from(
         except _READ_ERRORS as error:
             yield _error(path, offset, f"corrupt record ({_reason(error)})")
             return _next_record_start(file, offset + 1, gzipped)
+        if record.format != "warc":  # warcio reads lines it cannot parse as an old ARC record
+            yield _error(path, offset, "corrupt record (no WARC header)")
+            return _next_record_start(file, offset + 1, gzipped)
         try:
-            item: Document | Skipped | SourceError = _item(record, source, offset)
+            item: Document | Skipped | SourceError = _item(record, source)
             iterator.read_to_end()
         except RecordError as error:
             item = _error(path, offset, str(error))
@@ -98,7 +102,7 @@ def _error(path: Path, offset: int, reason: str) -> SourceError:
     return SourceError(path, f"record at offset {offset}: {reason}")
 
 
-def _item(record, source: str, offset: int) -> Document | Skipped:
+def _item(record, source: str) -> Document | Skipped:
     kind = record.rec_type
     url = record.rec_headers.get_header("WARC-Target-URI") or ""
     if url.startswith("dns:"):
@@ -115,9 +119,10 @@ def _item(record, source: str, offset: int) -> Document | Skipped:
     if not _is_html(content_type, payload):
         return Skipped("non-HTML")
     html = _decode(payload, content_type)
-    document = html_document(
-        f"{source}#{offset}", html, "warc", url=url, date=record.rec_headers.get_header("WARC-Date")
-    )
+    # The source names the capture by its URL, not its offset: offsets move when an earlier
+    # page changes, and the source is part of the content hash.
+    date = record.rec_headers.get_header("WARC-Date")
+    document = html_document(f"{source}#{url}", html, "warc", url=url, date=date)
     if document is None:
         raise RecordError(f"{url}: no text found in the page")
     return document
