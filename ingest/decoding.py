@@ -33,15 +33,18 @@ codecs.register_error("newsarchive-cp1252", _cp1252_fallback)
 
 
 class SourceError(Exception):
-    """A file that cannot be read as articles. str() is "<path>: <reason>"."""
+    """A file that cannot be read as articles. str() is "<path>: <reason>", or
+    "<path>:<line>: <reason>" for one line of it (a CSV row)."""
 
-    def __init__(self, path: str | os.PathLike, reason: str):
-        super().__init__(os.fspath(path), reason)  # both in args, so the error pickles
+    def __init__(self, path: str | os.PathLike, reason: str, line: int | None = None):
+        super().__init__(os.fspath(path), reason, line)  # all in args, so the error pickles
         self.path = os.fspath(path)
         self.reason = reason
+        self.line = line
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.reason}"
 
 
 def decode(data: bytes, path: str | os.PathLike) -> str:
@@ -64,9 +67,10 @@ def decode(data: bytes, path: str | os.PathLike) -> str:
     return normalised_text(text)
 
 
-def binary_reason(text: str) -> str | None:
-    """Why decoded `text` looks like a binary file rather than text, or None."""
-    if "\x00" in text:
+def binary_reason(text: str, any_nul: bool = True) -> str | None:
+    """Why decoded `text` looks like a binary file rather than text, or None. With `any_nul`
+    False, NULs count only as control characters (one NUL in a CSV row is that row's problem)."""
+    if any_nul and "\x00" in text:
         return "looks like a binary file (contains NUL bytes)"
     controls = len(_CONTROL.findall(text))
     if controls > len(text) * _MAX_CONTROL_SHARE:

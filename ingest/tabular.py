@@ -61,7 +61,7 @@ def tabular_items(
             if not head:
                 raise SourceError(path, "file is empty")
             encoding = stream_encoding(head)
-            if reason := binary_reason(head.decode(encoding, "replace")):
+            if reason := binary_reason(head.decode(encoding, "replace"), any_nul=False):
                 raise SourceError(path, reason)
             binary.seek(0)
             text = io.TextIOWrapper(binary, encoding=encoding, errors="newsarchive-cp1252", newline="")
@@ -80,7 +80,7 @@ def _rows(
     except StopIteration:
         raise SourceError(path, "file has no header row") from None
     except csv.Error as error:
-        raise SourceError(path, f"line 1: cannot read the header row ({error})") from None
+        raise SourceError(path, f"cannot read the header row ({error})", 1) from None
     where = _find_columns(path, [name.strip() for name in header], columns or {})
     number, line = 0, reader.line_num + 1
     while True:
@@ -89,7 +89,7 @@ def _rows(
         except StopIteration:
             break
         except csv.Error as error:
-            yield SourceError(path, f"line {line}: {error}")
+            yield SourceError(path, str(error), line)
             line = reader.line_num + 1
             continue
         if any(cell.strip() for cell in row):
@@ -126,17 +126,15 @@ def _document(
     path: Path, source: str, suffix: str, line: int, row: list[str], width: int, where: dict[str, int]
 ) -> Document | SourceError:
     if len(row) > width:
-        return SourceError(
-            path, f"line {line}: {len(row)} fields, the header has {width} (a stray delimiter or quote?)"
-        )
+        return SourceError(path, f"{len(row)} fields, the header has {width} (a stray delimiter or quote?)", line)
     fields = {field: _cell(row, index) for field, index in where.items()}
     body = fields.pop("text")
     if body and is_markup(body):
         body = fragment_text(body)
     if not body:
-        return SourceError(path, f"line {line}: no article text (the body column is empty)")
+        return SourceError(path, "no article text (the body column is empty)", line)
     if reason := binary_reason(body):
-        return SourceError(path, f"line {line}: {reason}")
+        return SourceError(path, reason, line)
     return Document(source, body, suffix, **fields)
 
 
