@@ -41,7 +41,7 @@ def cli():
     "columns",
     multiple=True,
     metavar="FIELD=COLUMN",
-    help="CSV/TSV: read FIELD (body, title, url, published, outlet, language) from the column named COLUMN, "
+    help="CSV/TSV: read FIELD (body, title, url, published, outlet, language, author) from the column named COLUMN, "
     "e.g. --column body=isi. Repeatable; unmapped fields are found by their common names.",
 )
 def ingest(paths, db_path, workers, columns):

@@ -160,6 +160,7 @@ def html_document(
         published=page.published or date,
         url=absolute_url(url) or page.url,
         language=page.language,
+        author=page.author,
     )
 
 

@@ -20,6 +20,7 @@ RECORD_KEYS = {
     "published": ("published", "date", "published_at", "publishedAt", "pubDate"),
     "outlet": ("outlet", "source", "site", "publisher"),
     "language": ("language", "lang"),
+    "author": ("author", "byline", "penulis"),
 }
 
 
@@ -41,6 +42,7 @@ class Document:
     published: str | None = None  # as the source states it, parsed later
     url: str | None = None
     language: str | None = None
+    author: str | None = None  # the byline, as the source states it
 
 
 @dataclass
@@ -134,6 +136,7 @@ class Article:
     published: str | None = None  # ISO date, YYYY-MM-DD
     language: str | None = None
     url: str | None = None
+    author: str | None = None
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)

@@ -97,6 +97,8 @@ def content_hash(document: Document) -> str:
         document.language,
         document.source,
     ]
+    if document.author:  # only then: the hashes of articles without one stay as they were
+        parts.append(document.author)
     return hashlib.sha256("\x1f".join(part or "" for part in parts).encode("utf-8")).hexdigest()
 
 
@@ -122,6 +124,7 @@ def build_article(document: Document, extractor: Extractor) -> Article:
         published=published,
         language=meta.language_of(page.body, document.language),
         url=document.url,
+        author=document.author,
         sentences=sentences,
         mentions=mentions,
         quotes=find_quotes(sentences, mentions),

@@ -28,6 +28,7 @@ FIELDS = {
     "published": "published",
     "outlet": "outlet",
     "language": "language",
+    "author": "author",
 }
 _HEAD_BYTES = 64 * 1024
 

@@ -32,8 +32,17 @@ def test_columns_found_by_their_common_names(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     text = rows_to_csv(
         [
-            ["Title", "URL", "Published", "Outlet", "Body", "Language", "views"],
-            ["Bendungan Diresmikan", "https://contoh.id/1", "2024-03-18", "Contoh", f"{LEAD}\n\n{SECOND}", "id", "120"],
+            ["Title", "URL", "Published", "Outlet", "Body", "Language", "views", "Author"],
+            [
+                "Bendungan Diresmikan",
+                "https://contoh.id/1",
+                "2024-03-18",
+                "Contoh",
+                f"{LEAD}\n\n{SECOND}",
+                "id",
+                "120",
+                "Ani",
+            ],
             [
                 "Harga Beras",
                 "https://contoh.id/2",
@@ -42,6 +51,7 @@ def test_columns_found_by_their_common_names(tmp_path, monkeypatch):
                 "Harga beras turun, kata pedagang.",
                 "",
                 "7",
+                "",
             ],
         ]
     )
@@ -51,6 +61,7 @@ def test_columns_found_by_their_common_names(tmp_path, monkeypatch):
     assert [d.url for d in docs] == ["https://contoh.id/1", "https://contoh.id/2"]
     assert [d.published for d in docs] == ["2024-03-18", "18/03/2024"]
     assert [d.language for d in docs] == ["id", None]
+    assert [d.author for d in docs] == ["Ani", None]
     assert docs[0].text == f"{LEAD}\n\n{SECOND}"  # a quoted field across lines, CRLF as \n
     assert {d.format for d in docs} == {"csv"} and {d.outlet for d in docs} == {"Contoh"}
 

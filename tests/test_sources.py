@@ -217,6 +217,7 @@ def test_json_list_of_records(tmp_path, monkeypatch):
             "published": "2023-09-05",
             "outlet": "Contoh",
             "language": "id",
+            "byline": "Ani Rahmawati",
         },
         {
             "headline": "ignored",
@@ -236,6 +237,7 @@ def test_json_list_of_records(tmp_path, monkeypatch):
     assert [d.published for d in docs] == ["2023-09-05", "1694000000", "5/9/2023"]
     assert [d.outlet for d in docs] == ["Contoh", "Kompas.com", "Situs"]
     assert [d.language for d in docs] == ["id", "id", None]
+    assert [d.author for d in docs] == ["Ani Rahmawati", None, None]
     assert {d.format for d in docs} == {"json"}
 
 

@@ -18,6 +18,7 @@ from ingest.sources import Skipped, SourceError, iter_documents, read_documents
 LAYOUT = """<!DOCTYPE html>
 <html lang="id"><head><meta charset="utf-8"><title>{title} | Warta Contoh</title>
 <meta property="og:title" content="{title}"><meta property="og:site_name" content="Warta Contoh">
+<meta name="author" content="Rina Wulandari">
 {date}</head>
 <body><header><nav><a href="/">Beranda</a> <a href="/nasional">Nasional</a> <a href="/dunia">Dunia</a></nav></header>
 <main><article><h1>{title}</h1>
@@ -236,6 +237,8 @@ def test_ingest_a_warc_then_again_then_with_an_edited_page(tmp_path):
     )
     with sqlite3.connect(db) as connection:
         rows = connection.execute("SELECT id, url, title, format FROM articles ORDER BY url").fetchall()
+        authors = {author for (author,) in connection.execute("SELECT author FROM articles")}
+    assert authors == {"Rina Wulandari"}
     assert [(url, fmt) for _, url, _, fmt in rows] == sorted((url, "warc") for url, _, _ in PAGES)
     again = run("ingest", str(warc), "--db", str(db))
     assert "articles: 0 new, 0 updated, 3 unchanged, 0 failed" in again.stdout
