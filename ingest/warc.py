@@ -115,8 +115,10 @@ def _item(record, source: str) -> Document | Skipped:
     if not status.startswith("2"):
         return Skipped("non-2xx")
     content_type = (record.http_headers.get_header("Content-Type") or "").lower()
+    if content_type and content_type.split(";")[0].strip() not in HTML_TYPES:
+        return Skipped("non-HTML")  # decided before reading: an image or video is never held in memory
     payload = _payload(record)
-    if not _is_html(content_type, payload):
+    if not content_type and not _looks_like_html(payload):
         return Skipped("non-HTML")
     html = _decode(payload, content_type)
     # The source names the capture by its URL, not its offset: offsets move when an earlier
@@ -132,7 +134,7 @@ def _payload(record) -> bytes:
     """The HTTP body, de-chunked and decompressed; a record cut short is an error."""
     data = record.content_stream().read(MAX_RECORD_BYTES + 1)
     if len(data) > MAX_RECORD_BYTES:
-        raise RecordError(f"payload over the {MAX_RECORD_BYTES // (1024 * 1024)} MB limit")
+        raise RecordError(f"payload over the {MAX_RECORD_BYTES / (1024 * 1024):g} MB limit")
     if getattr(record.raw_stream, "limit", 0):  # bytes the Content-Length promised that never came
         raise RecordError("truncated record (the file ends inside it)")
     if problems := record.digest_checker.problems:
@@ -140,9 +142,8 @@ def _payload(record) -> bytes:
     return data
 
 
-def _is_html(content_type: str, payload: bytes) -> bool:
-    if content_type:
-        return content_type.split(";")[0].strip() in HTML_TYPES
+def _looks_like_html(payload: bytes) -> bool:
+    """For a response that states no Content-Type."""
     head = payload[:1024].lstrip().lower()
     return head.startswith((b"<!doctype html", b"<html"))
 

@@ -288,3 +288,38 @@ def test_gzip_member_per_record(tmp_path):
     path = write_warc(tmp_path / "crawl.warc.gz", crawl(), True)
     with gzip.open(path) as unpacked:
         assert unpacked.read().count(b"WARC/1.") == len(crawl())
+
+
+def test_big_non_html_payloads_are_skipped_unread(tmp_path, monkeypatch):
+    import ingest.warc
+
+    monkeypatch.setattr(ingest.warc, "MAX_RECORD_BYTES", 10_000)
+    video = b"\x00\x00\x00\x18ftypmp42" + bytes(50_000)
+    big_page = page("Halaman Besar", "Halaman ini besar sekali,").replace(
+        b"</article>", b"<p>" + b"kata " * 4000 + b"</p></article>"
+    )
+    records = [
+        ("response", "https://warta.example/video.mp4", video, "video/mp4", "200 OK", None),
+        ("response", "https://warta.example/besar", big_page, "text/html", "200 OK", None),
+        ("response", PAGES[0][0], page(PAGES[0][1], PAGES[0][2]), "text/html", "200 OK", None),
+    ]
+    path = write_warc(tmp_path / "a.warc", records, False)
+    items = list(iter_documents(path))
+    assert items[0] == Skipped("non-HTML")  # over the limit, but never read
+    assert isinstance(items[1], SourceError)
+    assert str(items[1]).startswith(f"{path}: record at offset ") and "payload over the" in str(items[1])
+    assert items[2].url == PAGES[0][0]
+
+
+def test_a_response_without_content_type_is_sniffed(tmp_path):
+    body = page("Tanpa Tipe", "Halaman tanpa Content-Type,")
+    path = tmp_path / "a.warc"
+    with open(path, "wb") as file:
+        writer = WARCWriter(file, gzip=False)
+        for url, payload in (("https://warta.example/tanpa", body), ("https://warta.example/data", b"\x89PNG\r\n")):
+            headers = StatusAndHeaders("200 OK", [("Content-Length", str(len(payload)))], protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(url, "response", payload=io.BytesIO(payload), http_headers=headers)
+            )
+    items = list(iter_documents(path))
+    assert items[0].url == "https://warta.example/tanpa" and items[1] == Skipped("non-HTML")
