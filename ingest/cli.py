@@ -36,20 +36,39 @@ def cli():
     type=click.IntRange(1, 64),
     help="Processes that clean and extract articles (writes stay in one process).",
 )
-def ingest(paths, db_path, workers):
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="CSV/TSV: read FIELD (body, title, url, published, outlet, language, author) from the column named COLUMN, "
+    "e.g. --column body=isi. Repeatable; unmapped fields are found by their common names.",
+)
+def ingest(paths, db_path, workers, columns):
     """Load articles from PATHS (files or folders, recursive) into the archive.
 
-    Reads .txt (scraped pages), .html, .json and .jsonl. Re-running on the same files
-    changes nothing; an edited file replaces its article.
+    Reads .txt (scraped pages), .html/.htm, .json and .jsonl, .csv and .tsv (a header row,
+    one article per row) and web archives (.warc, .warc.gz: one article per HTML response).
+    Re-running on the same files changes nothing; an edited file replaces its article. A bad
+    CSV row or WARC record is reported with its line or offset, and the others go in.
 
     Example:
 
         newsarchive ingest seeds/ --db archive.db --workers 2
+
+    A CSV export whose columns have other names:
+
+        newsarchive ingest export.csv --column body=isi --column published=tanggal
     """
     from .lock import IngestLocked
     from .pipeline import ingest_paths
     from .store import StoreError
+    from .tabular import parse_columns
 
+    try:
+        mapping = parse_columns(columns)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--column") from None
     try:
         summary = ingest_paths(
             paths,
@@ -57,6 +76,7 @@ def ingest(paths, db_path, workers):
             workers=workers,
             progress=_progress_bar if sys.stderr.isatty() else None,
             on_error=lambda message: click.secho(f"error: {message}", fg="red", err=True),
+            columns=mapping,
         )
     except (IngestLocked, StoreError) as error:  # another ingest holds it, or it cannot be opened: nothing written
         click.secho(f"error: {error}", fg="red", err=True)

@@ -20,6 +20,9 @@ named speakers. Figures:
   most of their gold entity's mentions got (one real thing, one entity);
 - geocoding error in km for gold places with coordinates, and how many got none;
 - quote attribution accuracy: the share of gold quotes found with the right speaker.
+
+A third section scores HTML extraction on the public article-extraction benchmark, when it
+is found beside the project (`extraction_benchmark`).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from pathlib import Path
 
 import yaml
 
+from . import extraction_benchmark
 from .entities import Extractor
 from .models import ENTITY_TYPES
 from .pipeline import build_article
@@ -328,13 +332,18 @@ def real_table() -> str:
 
 
 def main(argv: list[str]) -> None:
+    """`--curated`: the curated set alone; `--html-benchmark DIR`: where the HTML benchmark is."""
     if argv == ["--curated"]:
         print(evaluate().table())
         return
+    given = argv[argv.index("--html-benchmark") + 1] if "--html-benchmark" in argv[:-1] else None
     print("Real evaluation set (ingest/evalset/real/; test is scored, never tuned on):\n")
     print(real_table())
     print("\nCurated set (ingest/evalset/curated.yml: the five seeds and two written texts):\n")
     print(evaluate().table())
+    directory = extraction_benchmark.benchmark_dir(given)
+    print(f"\nHTML extraction (the public article-extraction benchmark, {directory.name}/, scored by its score.py):\n")
+    print(extraction_benchmark.table(directory))
 
 
 if __name__ == "__main__":

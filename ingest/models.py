@@ -11,6 +11,18 @@ from dataclasses import dataclass, field
 
 ENTITY_TYPES = ("person", "organization", "place")  # entities.type; every stage and page uses these three
 
+# Document field -> the keys (JSON) or column headers (CSV, TSV) it is read from; the first
+# non-empty one wins.
+RECORD_KEYS = {
+    "text": ("body", "text", "content"),
+    "title": ("title",),
+    "url": ("url", "link"),
+    "published": ("published", "date", "published_at", "publishedAt", "pubDate"),
+    "outlet": ("outlet", "source", "site", "publisher"),
+    "language": ("language", "lang"),
+    "author": ("author", "byline", "penulis"),
+}
+
 
 @dataclass
 class Document:
@@ -24,12 +36,13 @@ class Document:
 
     source: str  # path relative to the working directory, with "#n" for JSON records
     text: str
-    format: str  # "txt", "html", "json"
+    format: str  # "txt", "html", "json", "warc", "csv", "tsv"
     title: str | None = None
     outlet: str | None = None
     published: str | None = None  # as the source states it, parsed later
     url: str | None = None
     language: str | None = None
+    author: str | None = None  # the byline, as the source states it
 
 
 @dataclass
@@ -123,6 +136,7 @@ class Article:
     published: str | None = None  # ISO date, YYYY-MM-DD
     language: str | None = None
     url: str | None = None
+    author: str | None = None
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)

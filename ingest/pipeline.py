@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,7 +34,7 @@ from .passages import PassageSummary, update_passages
 from .quotes import find_quotes
 from .schema import open_database
 from .sentences import sentences_of
-from .sources import SourceError, find_files, read_documents
+from .sources import Skipped, SourceError, find_files, iter_documents
 from .store import counts, remove_orphan_entities, save_article, stored_hash
 
 # Part of every article's content hash: bump it when cleaning or extraction changes,
@@ -55,6 +56,8 @@ class Summary:
     mentions: int = 0
     passages: PassageSummary = field(default_factory=PassageSummary)  # what the after-pass added
     orphans_removed: int = 0  # entities no mention refers to any more, deleted by the after-pass
+    skipped: Counter[str] = field(default_factory=Counter)  # records holding no article, by kind (WARC)
+    duplicates: int = 0  # documents with the id of one read earlier in this run (the same URL): left out
     totals: dict[str, int] = field(default_factory=dict)  # what the archive holds afterwards
     errors: list[str] = field(default_factory=list)
 
@@ -65,8 +68,17 @@ class Summary:
             f"{self.failed} failed; written: {self.sentences} sentences, {self.mentions} mentions\n"
             f"after-pass: {self.passages.indexed} sentences indexed for shared passages, {self.passages.pairs} "
             f"new passage pairs, {self.passages.copies} new copies, {self.orphans_removed} orphan entities removed\n"
-            f"archive: {totals}"
+            f"archive: {totals}" + self._skipped_line()
         )
+
+    def _skipped_line(self) -> str:
+        if not self.skipped and not self.duplicates:
+            return ""
+        kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(self.skipped.items()))
+        parts = [f"{sum(self.skipped.values())} records without an article ({kinds})"] if self.skipped else []
+        if self.duplicates:
+            parts.append(f"{self.duplicates} repeats of an article read earlier in this run (same URL)")
+        return "\nskipped: " + "; ".join(parts)
 
 
 def article_id(document: Document) -> str:
@@ -85,6 +97,8 @@ def content_hash(document: Document) -> str:
         document.language,
         document.source,
     ]
+    if document.author:  # only then: the hashes of articles without one stay as they were
+        parts.append(document.author)
     return hashlib.sha256("\x1f".join(part or "" for part in parts).encode("utf-8")).hexdigest()
 
 
@@ -110,6 +124,7 @@ def build_article(document: Document, extractor: Extractor) -> Article:
         published=published,
         language=meta.language_of(page.body, document.language),
         url=document.url,
+        author=document.author,
         sentences=sentences,
         mentions=mentions,
         quotes=find_quotes(sentences, mentions),
@@ -125,12 +140,14 @@ def ingest_paths(
     workers: int = 1,
     progress: Callable | None = None,
     on_error: Callable[[str], None] | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> Summary:
     """Ingest every supported file under `paths` into the database at `db_path`.
 
     Files are read and checked against the stored hashes here; only new and changed
     documents are built, by `workers` processes when more than one; every write happens
-    in this process, one transaction per article.
+    in this process, one transaction per article. `columns` maps Document fields to the
+    column names of CSV/TSV files (`tabular.parse_columns`).
     """
     summary = Summary()
     report_error = on_error or (lambda message: None)
@@ -143,7 +160,7 @@ def ingest_paths(
     ingested_at = datetime.now(UTC).isoformat(timespec="seconds")
     with progress(files, len(files)) if progress else nullcontext(files) as iterator:
         for previous_hash, article, failure in _built(
-            _documents_to_build(db, iterator, summary, report_error), workers
+            _documents_to_build(db, iterator, summary, report_error, columns), workers
         ):
             if article is None:
                 _fail(summary, failure or "unknown failure", report_error)
@@ -165,21 +182,36 @@ def ingest_paths(
     return summary
 
 
-def _documents_to_build(db, files, summary: Summary, report_error) -> Iterator[tuple[str | None, Document]]:
+def _documents_to_build(
+    db, files, summary: Summary, report_error, columns: Mapping[str, str] | None = None
+) -> Iterator[tuple[str | None, Document]]:
     """Read each file; yield (stored hash or None, document) for the documents that are new
-    or changed, and count the unchanged ones."""
+    or changed, and count the unchanged ones, the skipped records and the failed ones.
+
+    A document whose id was seen earlier in the run (a page captured twice in a WARC, a URL
+    in two exports) is left out: the first one read stands, so a re-run finds it unchanged
+    instead of writing the two in turn."""
+    seen: set[str] = set()
     for path in files:
         try:
-            documents = read_documents(path)
+            for item in iter_documents(path, columns):
+                if isinstance(item, SourceError):
+                    _fail(summary, str(item), report_error)
+                elif isinstance(item, Skipped):
+                    summary.skipped[item.kind] += 1
+                else:
+                    identifier = article_id(item)
+                    if identifier in seen:
+                        summary.duplicates += 1
+                        continue
+                    seen.add(identifier)
+                    previous = stored_hash(db, identifier)
+                    if previous == content_hash(item):
+                        summary.unchanged += 1
+                    else:
+                        yield previous, item
         except SourceError as error:
             _fail(summary, str(error), report_error)
-            continue
-        for document in documents:
-            previous = stored_hash(db, article_id(document))
-            if previous == content_hash(document):
-                summary.unchanged += 1
-            else:
-                yield previous, document
 
 
 Built = tuple[str | None, Article | None, str | None]  # (stored hash, article, or a message naming the file)

@@ -37,6 +37,13 @@ def _entity_mention_counts(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_entities_mentions ON entities(mentions)")
 
 
+@MIGRATIONS(name="0005_article_author")
+def _article_author(db: sqlite_utils.Database) -> None:
+    """`articles.author`: the byline HTML pages, WARC captures, JSON and CSV records state (issue 14)."""
+    if "author" not in db["articles"].columns_dict:
+        db.execute("ALTER TABLE articles ADD COLUMN author TEXT")
+
+
 def ensure_schema(db: sqlite_utils.Database, path: str) -> None:
     """Create the tables that are missing and migrate an older archive; write nothing when
     the archive is already current (a write on every open would be a commit readers see)."""

@@ -1,61 +1,32 @@
 """Files in, Documents out: find the files to ingest and read each one into Documents.
 
-This is the only module that reads article files. Everything after it works on `Document`
-objects, so every way a file can be unusable (missing, empty, binary, too big, badly
-encoded, malformed JSON) is reported here, as a `SourceError` naming the file and the reason.
+The way in for every article file: it reads .txt and .json/.jsonl here and hands the other
+formats to their modules by suffix (`htmlpage` for .html/.htm, `tabular` for .csv/.tsv,
+`warc` for .warc/.warc.gz). Everything after it works on `Document` objects, so every way a
+file can be unusable (missing, empty, binary, too big, badly encoded, malformed JSON, a
+corrupt WARC record, a bad CSV row) is reported from here, as a `SourceError` naming the
+file and the reason.
 """
 
 from __future__ import annotations
 
-import codecs
 import json
 import os
-import re
 import stat
-import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from urllib.parse import urlparse
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from .decoding import SourceError, decode, normalised_text
+from .htmlpage import fragment_text, html_document, is_markup
+from .models import RECORD_KEYS, Document
+from .tabular import TABULAR_SUFFIXES, tabular_items
+from .warc import WARC_SUFFIXES, Skipped, warc_items
 
-from .models import Document
+__all__ = ["SourceError", "Skipped", "decode", "find_files", "iter_documents", "read_documents"]
 
-SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl")
-MAX_FILE_BYTES = 20 * 1024 * 1024
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl", *TABULAR_SUFFIXES, *WARC_SUFFIXES)
+MAX_FILE_BYTES = 20 * 1024 * 1024  # files read whole; WARC, CSV and TSV files are streamed, of any size
 _MB = 1024 * 1024
-
-# Share of control characters (other than tab, newline, CR, VT, FF) above which decoded
-# "text" is taken for a binary file. Random bytes give about 13%; real text about 0%.
-_MAX_CONTROL_SHARE = 0.05
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-
-# cp1252 assigns printable characters (curly quotes, dashes, the euro sign) to most of
-# 0x80-0x9F, where Latin-1 has control characters. Decoding as Latin-1 and translating
-# through this table gives cp1252, with Latin-1 kept for the five bytes cp1252 leaves undefined.
-_CP1252 = {byte: bytes([byte]).decode("cp1252", "ignore") or chr(byte) for byte in range(0x80, 0xA0)}
-
-
-def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
-    """Decoding error handler: read the bytes that are not valid UTF-8 as cp1252."""
-    assert isinstance(error, UnicodeDecodeError), "registered for decoding only"
-    bad = error.object[error.start : error.end]
-    return bad.decode("latin-1").translate(_CP1252), error.end
-
-
-codecs.register_error("newsarchive-cp1252", _cp1252_fallback)
-
-
-class SourceError(Exception):
-    """A file that cannot be read as articles. str() is "<path>: <reason>"."""
-
-    def __init__(self, path: str | os.PathLike, reason: str):
-        super().__init__(os.fspath(path), reason)  # both in args, so the error pickles
-        self.path = os.fspath(path)
-        self.reason = reason
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
 
 
 def find_files(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
@@ -73,7 +44,7 @@ def find_files(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[P
         if path.is_dir():
             candidates: Iterable[Path] = _walk(path)
         elif path.exists():
-            _check_suffix(path)
+            _suffix(path)
             candidates = [path]
         else:
             raise SourceError(path, "no such file or directory")
@@ -93,29 +64,60 @@ def _walk(folder: Path) -> Iterator[Path]:
                 yield Path(root, name)
 
 
-def _check_suffix(path: Path) -> None:
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+def _suffix(path: Path) -> str:
+    """The supported suffix `path` ends with (".warc.gz" is one), or SourceError."""
+    name = path.name.lower()
+    suffix = next((suffix for suffix in SUPPORTED_SUFFIXES if name.endswith(suffix)), None)
+    if suffix is None:
         raise SourceError(path, f"unsupported file type (supported: {' '.join(SUPPORTED_SUFFIXES)})")
+    return suffix
 
 
-def read_documents(path: str | os.PathLike) -> list[Document]:
-    """The Documents in one file: one for .txt and .html/.htm, one per record for .json/.jsonl.
+def iter_documents(
+    path: str | os.PathLike, columns: Mapping[str, str] | None = None
+) -> Iterator[Document | Skipped | SourceError]:
+    """The Documents in one file, as they are read, with what could not be read among them.
 
-    A .json file holds one object or a list of objects; a .jsonl file one object per line
-    (blank lines are skipped). One bad record fails the whole file, naming the record or
-    line: a file half-ingested is harder to notice and to fix than one refused outright.
+    One Document for .txt and .html/.htm; one per record for .json/.jsonl, per row for
+    .csv/.tsv (`columns` maps fields to column names, see `tabular`), per HTML response for
+    .warc/.warc.gz. A WARC record that holds no article is a `Skipped`. A row or WARC record
+    that cannot be read is a `SourceError` in the stream, and the rest still go in: one bad
+    row of a big export must not hold back the others. A JSON file with one bad record
+    fails whole, naming the record or line (raised), as does any file that cannot be read
+    at all: a small file half-ingested is harder to notice and fix than one refused outright.
     """
     path = Path(path)
-    _check_suffix(path)
+    suffix = _suffix(path)
+    if suffix in WARC_SUFFIXES or suffix in TABULAR_SUFFIXES:
+        _check_streamable(path)
+        if suffix in WARC_SUFFIXES:
+            yield from warc_items(path, _source_name(path))
+        else:
+            yield from tabular_items(path, _source_name(path), columns)
+        return
     text = _read_text(path)
-    suffix = path.suffix.lower()
     if suffix == ".txt":
-        return [Document(_source_name(path), text, "txt")]
-    if suffix in (".html", ".htm"):
-        return [_html_document(path, text)]
-    if suffix == ".json":
-        return _json_documents(path, text)
-    return _jsonl_documents(path, text)
+        yield Document(_source_name(path), text, "txt")
+    elif suffix in (".html", ".htm"):
+        document = html_document(_source_name(path), text, "html")
+        if document is None:
+            raise SourceError(path, "no text found in the page")
+        yield document
+    elif suffix == ".json":
+        yield from _json_documents(path, text)
+    else:
+        yield from _jsonl_documents(path, text)
+
+
+def read_documents(path: str | os.PathLike, columns: Mapping[str, str] | None = None) -> list[Document]:
+    """`iter_documents` as a list, strictly: the first row or record that cannot be read is raised."""
+    documents = []
+    for item in iter_documents(path, columns):
+        if isinstance(item, SourceError):
+            raise item
+        if isinstance(item, Document):
+            documents.append(item)
+    return documents
 
 
 def _source_name(path: Path) -> str:
@@ -129,6 +131,18 @@ def _source_name(path: Path) -> str:
         return absolute.relative_to(Path.cwd()).as_posix()
     except ValueError:
         return absolute.as_posix()
+
+
+def _check_streamable(path: Path) -> None:
+    """A file read as a stream: a regular file, not empty; its size does not matter."""
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        raise SourceError(path, f"cannot read file ({error.strerror or error})") from error
+    if not stat.S_ISREG(info.st_mode):
+        raise SourceError(path, "not a regular file")
+    if info.st_size == 0:
+        raise SourceError(path, "file is empty")
 
 
 def _read_text(path: Path) -> str:
@@ -157,193 +171,7 @@ def _too_big(size: int) -> str:
     return f"file is {size / _MB:.1f} MB, over the {MAX_FILE_BYTES / _MB:g} MB limit"
 
 
-def decode(data: bytes, path: str | os.PathLike) -> str:
-    """Bytes of a text file to str, with "\\n" newlines, in Unicode NFC.
-
-    UTF-16 is recognised by its byte-order mark, or without one by NULs filling one byte
-    of every pair. Anything else is read as UTF-8 (a UTF-8 BOM is dropped), and bytes that
-    are not valid UTF-8 as cp1252, so a Windows file, or one pasted together from UTF-8
-    and Windows text, still reads right. NULs or many control characters in the result
-    mean the file is not text: SourceError. Zero-width and direction characters are kept.
-    """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = _decode_utf16(data, "utf-16", path)
-    elif encoding := _utf16_without_bom(data):
-        text = _decode_utf16(data, encoding, path)
-    else:
-        text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8", "newsarchive-cp1252")
-    if "\x00" in text:
-        raise SourceError(path, "looks like a binary file (contains NUL bytes)")
-    controls = len(_CONTROL.findall(text))
-    if controls > len(text) * _MAX_CONTROL_SHARE:
-        raise SourceError(path, f"looks like a binary file ({controls} control characters in {len(text)})")
-    return _normalised_text(text)
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """ "utf-16-le" or "utf-16-be" if the NULs say so; text in Latin script is mostly ASCII,
-    whose UTF-16 has a NUL as every second (LE) or every first (BE) byte."""
-    if not data or len(data) % 2:
-        return None
-    sample = data[:4096]
-    pairs = len(sample) // 2
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if odd >= pairs / 2 and even <= pairs / 20:
-        return "utf-16-le"
-    if even >= pairs / 2 and odd <= pairs / 20:
-        return "utf-16-be"
-    return None
-
-
-def _decode_utf16(data: bytes, encoding: str, path: str | os.PathLike) -> str:
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as error:
-        raise SourceError(path, f"cannot decode as {encoding.upper()} ({error.reason})") from None
-
-
-def _normalised_text(text: str) -> str:
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-# --- HTML ---------------------------------------------------------------------------
-
-_DROPPED = ["script", "style", "noscript", "template", "svg", "iframe", "form", "nav", "header", "footer", "aside"]
-_BLOCKS = frozenset(
-    "address article blockquote body caption dd details dir div dl dt fieldset figcaption "
-    "figure h1 h2 h3 h4 h5 h6 hgroup hr li main ol p pre section summary table td th tr ul".split()
-)
-
-
-def _html_document(path: Path, text: str) -> Document:
-    tree = _parse_html(text)
-    metadata = _html_metadata(tree)  # before _html_text drops <header>, where <h1> and <time> often are
-    body = _html_text(tree)
-    if not body:
-        raise SourceError(path, "no text found in the page")
-    return Document(_source_name(path), body, "html", **metadata)
-
-
-def _parse_html(text: str) -> LexborHTMLParser:
-    # scripting=True parses <noscript> as text, as browsers do; otherwise an <img> in a
-    # <noscript> in <head> closes the head early and <title> and <meta> land in the body.
-    return LexborHTMLParser(text, scripting=True)
-
-
-def _html_metadata(tree: LexborHTMLParser) -> dict[str, str | None]:
-    meta: dict[str, str] = {}
-    for node in tree.css("meta[content]"):
-        key = node.attributes.get("property") or node.attributes.get("name")
-        content = _collapse(node.attributes.get("content") or "")
-        if key and content:
-            meta.setdefault(key.strip().lower(), content)
-    url = _first(
-        _absolute_url(_attribute(tree.css_first('link[rel~="canonical"]'), "href")), _absolute_url(meta.get("og:url"))
-    )
-    return {
-        "title": _first(
-            meta.get("og:title"),
-            meta.get("twitter:title"),
-            _node_text(tree.css_first("h1")),
-            _node_text(tree.css_first("title")),
-        ),
-        "outlet": _first(meta.get("og:site_name"), _domain(url)),
-        "published": _first(
-            meta.get("article:published_time"),
-            meta.get("pubdate"),
-            meta.get("date"),
-            _attribute(tree.css_first("time[datetime]"), "datetime"),
-        ),
-        "url": url,
-        "language": _attribute(tree.css_first("html"), "lang"),
-    }
-
-
-def _first(*values: str | None) -> str | None:
-    return next((value for value in values if value), None)
-
-
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _node_text(node: LexborNode | None) -> str | None:
-    return _collapse(node.text()) if node else None
-
-
-def _attribute(node: LexborNode | None, name: str) -> str | None:
-    value = _collapse(node.attributes.get(name) or "") if node else ""
-    return value or None
-
-
-def _absolute_url(url: str | None) -> str | None:
-    """`url` if it is an absolute http(s) URL; a relative one cannot identify the article."""
-    try:
-        parts = urlparse(url or "")
-    except ValueError:  # e.g. "http://[broken"
-        return None
-    return url if parts.scheme in ("http", "https") and parts.netloc else None
-
-
-def _domain(url: str | None) -> str | None:
-    host = urlparse(url).hostname if url else None
-    return host.removeprefix("www.") if host else None
-
-
-def _html_text(tree: LexborHTMLParser) -> str:
-    """The text of the page's content, one block element per line, blocks separated by a blank line.
-
-    The content is the longest <article> (pages often add short ones for related
-    stories), else <main>, else <body>. Whitespace inside a block is collapsed; <br>
-    also ends a line, since some sites separate paragraphs with <br><br> alone.
-    """
-    tree.strip_tags(_DROPPED, recursive=True)
-    articles = tree.css("article")
-    container = max(articles, key=lambda node: len(node.text())) if articles else tree.css_first("main") or tree.body
-    lines: list[str] = []
-    pending: list[str] = []
-
-    def end_line() -> None:
-        line = _collapse("".join(pending))
-        if line:
-            lines.append(line)
-        pending.clear()
-
-    # Depth-first with an explicit stack (deeply nested pages would overflow recursion);
-    # None marks where a block element ends.
-    stack: list[LexborNode | None] = [container] if container else []
-    while stack:
-        node = stack.pop()
-        if node is None:
-            end_line()
-        elif node.is_text_node:
-            pending.append(node.text_content or "")
-        elif node.is_element_node:
-            if node.tag == "br" or node.tag in _BLOCKS:
-                end_line()
-            if node.tag in _BLOCKS:
-                stack.append(None)
-            stack.extend(reversed(list(node.iter(include_text=True))))
-    end_line()
-    return "\n\n".join(lines)
-
-
 # --- JSON ---------------------------------------------------------------------------
-
-# Document field -> the record keys it is read from, first non-empty one wins.
-_JSON_KEYS = {
-    "text": ("body", "text", "content"),
-    "title": ("title",),
-    "url": ("url", "link"),
-    "published": ("published", "date", "published_at", "publishedAt", "pubDate"),
-    "outlet": ("outlet", "source", "site", "publisher"),
-    "language": ("language", "lang"),
-}
-_HTML_TAG = re.compile(
-    r"</?(?:p|br|div|span|a|b|i|em|strong|h[1-6]|ul|ol|li|blockquote|figure|figcaption|img|table"
-    r"|article|section)\b[^<>]*>",
-    re.IGNORECASE,
-)
 
 
 def _json_documents(path: Path, text: str) -> list[Document]:
@@ -375,12 +203,12 @@ def _json_document(path: Path, number: int, where: str, record: object) -> Docum
     """One record as a Document; `where` ("record 3", "line 7") locates it in error messages."""
     if not isinstance(record, dict):
         raise SourceError(path, f"{where}: expected a JSON object, got {type(record).__name__}")
-    fields = {name: _json_field(path, where, record, keys) for name, keys in _JSON_KEYS.items()}
+    fields = {name: _json_field(path, where, record, keys) for name, keys in RECORD_KEYS.items()}
     body = fields.pop("text")
     if body is None:
-        raise SourceError(path, f"{where}: no article text (expected one of: {', '.join(_JSON_KEYS['text'])})")
-    if _HTML_TAG.search(body):
-        body = _html_text(_parse_html(body))
+        raise SourceError(path, f"{where}: no article text (expected one of: {', '.join(RECORD_KEYS['text'])})")
+    if is_markup(body):
+        body = fragment_text(body)
         if not body:
             raise SourceError(path, f"{where}: the HTML body holds no text")
     return Document(f"{_source_name(path)}#{number}", body, "json", **fields)
@@ -395,7 +223,7 @@ def _json_field(path: Path, where: str, record: dict, keys: tuple[str, ...]) -> 
         if text is None:
             raise SourceError(path, f"{where}: {key!r} should be text, not {type(value).__name__}")
         if text.strip():
-            return _normalised_text(text.strip())
+            return normalised_text(text.strip())
     return None
 
 

@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS articles (
     content_hash TEXT NOT NULL,
     sentence_count INTEGER NOT NULL,
     mention_count INTEGER NOT NULL,
-    ingested_at TEXT NOT NULL
+    ingested_at TEXT NOT NULL,
+    author TEXT -- last: archives from before it get it by migration 0005, at the end
 );
 CREATE TABLE IF NOT EXISTS sentences (
     id INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: passages.py indexes sentences above a mark
@@ -161,8 +162,8 @@ def save_article(db: sqlite_utils.Database, article: Article, ingested_at: str) 
         _delete_article_rows(conn, article.id)
         conn.execute(
             """INSERT OR REPLACE INTO articles (id, title, title_from, outlet, published, language, body,
-               raw, source, url, format, content_hash, sentence_count, mention_count, ingested_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               raw, source, url, format, content_hash, sentence_count, mention_count, ingested_at, author)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 article.id,
                 article.title,
@@ -179,6 +180,7 @@ def save_article(db: sqlite_utils.Database, article: Article, ingested_at: str) 
                 len(article.sentences),
                 len(article.mentions),
                 ingested_at,
+                article.author,
             ],
         )
         sentence_ids = {}

@@ -76,7 +76,7 @@ def test_find_files_refuses_an_explicit_unsupported_file(tmp_path):
 
 
 def test_supported_suffixes():
-    assert set(SUPPORTED_SUFFIXES) == {".txt", ".html", ".htm", ".json", ".jsonl"}
+    assert set(SUPPORTED_SUFFIXES) == {".txt", ".html", ".htm", ".json", ".jsonl", ".csv", ".tsv", ".warc", ".warc.gz"}
 
 
 # --- plain text and decoding -----------------------------------------------------------
@@ -193,131 +193,15 @@ def test_missing_file_and_folder_are_refused(tmp_path):
 
 def test_unsupported_suffix_is_refused(tmp_path):
     with pytest.raises(SourceError, match="unsupported file type"):
-        read_documents(write(tmp_path / "a.csv", "x"))
+        read_documents(write(tmp_path / "a.xlsx", "x"))
+    with pytest.raises(SourceError, match="unsupported file type"):
+        read_documents(write(tmp_path / "a.txt.gz", "x"))  # .gz only as .warc.gz
 
 
 def test_source_error_is_an_exception_that_pickles():
     error = pickle.loads(pickle.dumps(SourceError("a/b.txt", "file is empty")))
     assert isinstance(error, Exception)
     assert (error.path, error.reason, str(error)) == ("a/b.txt", "file is empty", "a/b.txt: file is empty")
-
-
-# --- HTML ------------------------------------------------------------------------------
-
-PAGE = """<!DOCTYPE html>
-<html lang="id">
-<head>
-  <title>Putin Bertemu Kim - Contoh News</title>
-  <meta property="og:title" content="Putin  Bertemu
-     Kim Jong Un">
-  <meta property="og:site_name" content="Contoh News">
-  <meta property="article:published_time" content="2023-09-13T10:00:00+07:00">
-  <link rel="canonical" href="https://www.contoh.id/berita/putin-kim">
-  <style>p { color: red }</style>
-  <noscript><img src="pixel.gif"></noscript>
-</head>
-<body>
-  <header><a href="/">Contoh News</a></header>
-  <nav><ul><li>Beranda</li><li>Politik</li></ul></nav>
-  <article>
-    <header><h1>Putin Bertemu Kim Jong Un</h1></header>
-    <p>JAKARTA   - Presiden Rusia <b>Vladimir</b> Putin
-       bertemu Kim Jong Un.</p>
-    <script>var ads = "iklan";</script>
-    <p>Pertemuan berlangsung di <a href="/tag/vostochny">Kosmodrom Vostochny</a>.</p>
-    <figure><img src="a.jpg"><figcaption>Putin dan Kim. (AFP)</figcaption></figure>
-    <div>Baris satu<br>Baris dua</div>
-    <blockquote>“Kami akan bekerja sama,” kata Putin.</blockquote>
-    <ul><li>Poin pertama</li><li>Poin kedua</li></ul>
-    <aside>Baca juga: berita lain</aside>
-  </article>
-  <article><p>Berita terkait yang pendek.</p></article>
-  <footer>Hak cipta</footer>
-</body>
-</html>
-"""
-
-
-def test_html_page(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    doc = read_one(write(tmp_path / "page.html", PAGE))
-    assert doc.text == "\n\n".join(
-        [
-            "JAKARTA - Presiden Rusia Vladimir Putin bertemu Kim Jong Un.",
-            "Pertemuan berlangsung di Kosmodrom Vostochny.",
-            "Putin dan Kim. (AFP)",
-            "Baris satu",
-            "Baris dua",
-            "“Kami akan bekerja sama,” kata Putin.",
-            "Poin pertama",
-            "Poin kedua",
-        ]
-    )
-    assert doc.source == "page.html"
-    assert doc.format == "html"
-    assert doc.title == "Putin Bertemu Kim Jong Un"
-    assert doc.outlet == "Contoh News"
-    assert doc.published == "2023-09-13T10:00:00+07:00"
-    assert doc.url == "https://www.contoh.id/berita/putin-kim"
-    assert doc.language == "id"
-
-
-@pytest.mark.parametrize(
-    "head, body, title",
-    [
-        (
-            '<meta name="twitter:title" content="Dari Twitter"><title>Dari title</title>',
-            "<h1>Dari h1</h1><p>Isi.</p>",
-            "Dari Twitter",
-        ),
-        ("<title>Dari title</title>", "<h1> Dari\n h1 </h1><p>Isi.</p>", "Dari h1"),
-        ("<title>Dari title</title>", "<h1></h1><p>Isi.</p>", "Dari title"),
-        ("", "<p>Isi.</p>", None),
-    ],
-)
-def test_html_title_fallbacks(tmp_path, head, body, title):
-    path = write(tmp_path / "a.htm", f"<html><head>{head}</head><body>{body}</body></html>")
-    assert read_one(path).title == title
-
-
-def test_html_h1_title_stays_in_body(tmp_path):
-    doc = read_one(write(tmp_path / "a.html", "<body><h1>Judul</h1><p>Isi.</p></body>"))
-    assert (doc.title, doc.text) == ("Judul", "Judul\n\nIsi.")
-
-
-def test_html_metadata_fallbacks(tmp_path):
-    page = """<html><head>
-      <meta property="og:url" content="https://www.contoh.id/a">
-      <meta name="pubdate" content="2023-09-05">
-      <link rel="canonical" href="/relative-is-useless">
-    </head><body><main><p>Isi utama.</p></main><p>Di luar main.</p>
-      <time datetime="2023-01-01">1 Januari</time></body></html>"""
-    doc = read_one(write(tmp_path / "a.html", page))
-    assert (doc.url, doc.outlet, doc.published, doc.language) == (
-        "https://www.contoh.id/a",
-        "contoh.id",
-        "2023-09-05",
-        None,
-    )
-    assert doc.text == "Isi utama."
-
-
-def test_html_time_element_and_body_fallback(tmp_path):
-    page = "<body><div>Satu<div>Dua</div>Tiga</div><time datetime='2023-09-14'>kemarin</time></body>"
-    doc = read_one(write(tmp_path / "a.html", page))
-    assert doc.published == "2023-09-14"
-    assert doc.text == "Satu\n\nDua\n\nTiga\n\nkemarin"
-
-
-def test_html_without_text_is_refused(tmp_path):
-    path = write(tmp_path / "a.html", "<html><body><script>x()</script><nav>Menu</nav></body></html>")
-    with pytest.raises(SourceError, match="no text found in the page"):
-        read_documents(path)
-
-
-def test_html_in_windows_encoding(tmp_path):
-    doc = read_one(write(tmp_path / "a.html", b"<p>\x93Halo\x94 kata Budi &amp; Ani</p>"))
-    assert doc.text == "“Halo” kata Budi & Ani"
 
 
 # --- JSON and JSON Lines -------------------------------------------------------------
@@ -333,6 +217,7 @@ def test_json_list_of_records(tmp_path, monkeypatch):
             "published": "2023-09-05",
             "outlet": "Contoh",
             "language": "id",
+            "byline": "Ani Rahmawati",
         },
         {
             "headline": "ignored",
@@ -352,6 +237,7 @@ def test_json_list_of_records(tmp_path, monkeypatch):
     assert [d.published for d in docs] == ["2023-09-05", "1694000000", "5/9/2023"]
     assert [d.outlet for d in docs] == ["Contoh", "Kompas.com", "Situs"]
     assert [d.language for d in docs] == ["id", "id", None]
+    assert [d.author for d in docs] == ["Ani Rahmawati", None, None]
     assert {d.format for d in docs} == {"json"}
 
 
