@@ -85,7 +85,7 @@ def test_typing_into_the_sentences_search_box_shows_the_matching_row(page, db_na
         assert "Vostochny" in rows.nth(i).inner_text()
 
 
-def test_stemmed_search_shows_marked_snippets(page, db_name, screenshot):
+def test_stemmed_search_shows_marked_snippets(page, db_name):
     page.goto(f"/{db_name}/search")
     page.fill("input[name=q]", "pertemuan")
     page.press("input[name=q]", "Enter")
@@ -93,7 +93,6 @@ def test_stemmed_search_shows_marked_snippets(page, db_name, screenshot):
     marks = page.locator("table.rows-and-columns td.col-snippet mark")
     assert marks.count() > 0
     assert {text.lower() for text in marks.all_inner_texts()} >= {"bertemu"}
-    screenshot(page, "search.png")
 
 
 @pytest.mark.parametrize(

@@ -178,7 +178,7 @@ def test_index_has_title_description_license_and_source(http, metadata):
 
 
 def test_shortcuts_redirect_to_the_canned_queries(http, db_name):
-    assert http.get("/search?q=Putin").headers["location"] == f"/{db_name}/search?q=Putin"
+    assert http.get("/passages").headers["location"] == f"/{db_name}/shared_passages"
     assert http.get("/map").headers["location"] == f"/{db_name}/places_map"
 
 
