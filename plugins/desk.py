@@ -1,5 +1,5 @@
 """Template variable `desk`: what a researcher comes for (articles, search, the map, entities,
-quotes, passages, the network), each with its link, a line on what it holds and,
+quotes, passages, the network, the timeline), each with its link, a line on what it holds and,
 where one count says it, how many. The home and database pages (templates/index.html,
 templates/database.html) lead with it, before Datasette's list of tables."""
 
@@ -34,6 +34,12 @@ PAGES = [
         "passage_clusters",
     ),
     ("Network", "/network", "who is mentioned with whom, drawn as a graph", None),
+    (
+        "Timeline",
+        "/timeline",
+        "the dates the articles mention, as a chart of events per month and in date order",
+        "dated_mentions",
+    ),
 ]
 
 

@@ -2,7 +2,7 @@
 outlet, date from/to, language and an entity mentioned in the same sentence or article; the
 total, counts by outlet and by month for the whole match set, a page of results newest first
 (headline linked to the article at that sentence, outlet, date, marked snippet) and links to
-the next pages. Every choice is in the URL; /search.json gives the same as data, /search.csv
+the next pages, and a chart of the matches per month (its data: /search.csv?...&by=month). Every choice is in the URL; /search.json gives the same as data, /search.csv
 the page's rows (`?by=outlet` or `?by=month`: the counts instead).
 """
 
@@ -14,7 +14,8 @@ from datasette.database import QueryInterrupted
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from ingest.search import Search, tally
+from ingest.charts import bars, over_time
+from ingest.search import UNKNOWN, Search, tally
 
 OUTLETS_SQL = "select distinct outlet from articles where outlet is not null order by outlet"
 LANGUAGES_SQL = "select distinct language from articles where language is not null order by language"
@@ -74,6 +75,8 @@ async def search_page(request, datasette):
                 "found": found,
                 "pages": pages,
                 "links": links,
+                "chart": bars(over_time({c["month"]: c["matches"] for c in found["by_month"]})),
+                "undated": sum(c["matches"] for c in found["by_month"] if c["month"] == UNKNOWN),
                 "outlets": [r[0] for r in await db.execute(OUTLETS_SQL)],
                 "languages": [r[0] for r in await db.execute(LANGUAGES_SQL)],
             },

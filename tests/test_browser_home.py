@@ -6,7 +6,7 @@ hidden there but still answer queries."""
 import pytest
 from test_browser import browser, page  # noqa: F401  (fixtures: headless chromium, a watched page)
 
-DESK = ["Articles", "Search", "Map", "Entities", "Quotes", "Passages", "Network"]
+DESK = ["Articles", "Search", "Map", "Entities", "Quotes", "Passages", "Network", "Timeline"]
 INDEX_TABLES = ["passage_bands", "article_bands", "passage_wordings", "passage_progress"]
 
 
