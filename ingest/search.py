@@ -107,7 +107,7 @@ class Search:
                 where.append(condition)
                 params[name] = getattr(self, name)
         cte = f"""with hits as (
-  select s.id, s.article_id, s.position, s.text, a.title, a.outlet, a.published, a.language
+  select s.id, s.article_id, s.position, s.text, a.title, a.outlet, a.published, a.language, a.ingested_at
   from sentences s join articles a on a.id = s.article_id
   where {" and ".join(where) or "0"}
 )"""
@@ -130,7 +130,7 @@ from hits group by 1, 2""",
         return (
             f"""{cte}
 select id as sentence_id, article_id, position as sentence, mark_words(text, :q_marked) as snippet,
-       title, outlet, published, language
+       text, title, outlet, published, language, ingested_at
 from hits
 order by published is null, published desc, id desc
 limit :limit offset :offset""",

@@ -16,7 +16,7 @@ PAGES = [
     (
         "Search",
         "/search",
-        "every sentence by word or Indonesian stem (pertemuan also finds bertemu), narrowed by outlet, date, language or an entity mentioned, with counts by outlet and month",
+        "every sentence by word or Indonesian stem (pertemuan also finds bertemu), narrowed by outlet, date, language or an entity mentioned, with counts by outlet and month, CSV, JSON and an Atom feed",
         "sentences",
     ),
     ("Map", "/map", "the places the articles mention, on a map that works offline", "places"),
