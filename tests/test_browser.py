@@ -112,6 +112,7 @@ def test_map_shows_a_marker_for_every_place_with_coordinates(page, db_name, arch
     page.goto(f"/{db_name}/{path}")
     assert wait_for_markers(page, expected) == expected
     if path == "places_map":
+        page.wait_for_load_state("networkidle")  # the basemap's tiles, served locally
         screenshot(page, "map.png")
 
 
@@ -144,6 +145,7 @@ def test_article_page_highlights_every_mention(page, archive, screenshot):
     background = marks.first.evaluate("mark => getComputedStyle(mark).backgroundColor")
     assert background not in ("rgba(0, 0, 0, 0)", "transparent")
     assert wait_for_markers(page, places) == places
+    page.wait_for_load_state("networkidle")
     screenshot(page, "article.png")
     marks.first.click()
     page.wait_for_url("**/mentions_of?entity=*")
