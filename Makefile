@@ -33,7 +33,7 @@ test: install-test browser
 
 # The screenshots in docs/ (README): the browser tests, saving into docs/ instead of a temporary folder.
 screenshots: install-test browser
-	NEWSARCHIVE_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/test_browser.py tests/test_network_page.py
+	NEWSARCHIVE_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/test_browser.py tests/test_network_page.py tests/test_browser_search.py tests/test_browser_charts.py
 
 # The README's generated parts (CLI help, schema and quality tables): ingest/docs.py, written by cog.
 docs: install-test

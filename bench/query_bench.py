@@ -9,6 +9,9 @@ and asked one request at a time (a keep-alive connection per case). Cases:
 - table pages with the facets metadata.yml configures (`articles`: outlet, language,
   published; `mentions`: entity_id, the largest table), as served (without suggested
   facets: `serve` turns them off, they cost one query per column);
+- the research desk's pages (issue 13): /search with filters, counts and a later page, its
+  Atom feed, an entity page with its chart, /timeline and the home page; the raw side runs the
+  SQL those pages run (ingest/search.py's queries, the plugins' and canned queries' SQL);
 - a CSV stream of every sentence (`sentences.csv?_stream=on&_size=max`), in MB/s.
 
 Each page is timed as HTML (what a reader opens) and as JSON (what a script or the map
@@ -48,6 +51,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -68,6 +72,14 @@ SEARCHES = {
     "stemmed form": "pertemuan",
 }  # pertemuan -> stem temu, so bertemu matches too
 MAP_QUERY = "Kim Jong Un"
+# The search desk (/search): a common word alone, then narrowed by an entity in the same
+# article and a date range, and a later page of the common word (an offset: every page reads
+# the whole match set, as the counts beside it do, so page 2 costs what page 500 does).
+DESK_SEARCHES = {
+    "common word": {"q": "Korea"},
+    "filtered": {"q": "Korea", "entity": "Putin", "scope": "article", "from": "2023-01-01", "to": "2024-12-31"},
+    "page 2": {"q": "Korea", "page": "2"},
+}
 TABLES = ["articles", "mentions"]  # faceted as metadata.yml says
 CSV_TABLE = "sentences"
 # facets.py's ColumnFacet query, so the raw side does the work the facets do.
@@ -231,6 +243,100 @@ def table_case(server, raw, database, table, facets, page_size, facet_size, repe
     )
 
 
+def page_case(server, raw, html_path, json_path, statements, repeats, rows=None) -> dict:
+    """A plugin page: HTML and its data form (JSON, CSV or Atom) over HTTP against `statements`
+    ((sql, params) pairs, every row fetched) in sqlite3. `rows(body)`, if given, counts the
+    rows the data form holds; it must equal the first statement's row count."""
+    for path in (html_path, json_path):
+        status, body = server.get(path)
+        if status != 200:
+            raise RuntimeError(f"GET {path} answered {status}: {body[:300]!r}")
+
+    def run():
+        return [raw.execute(sql, params).fetchall() for sql, params in statements]
+
+    first = run()[0]
+    shown = len(first)
+    if rows is not None:
+        shown = rows(server.get(json_path)[1])
+        if shown != len(first):
+            raise RuntimeError(f"{json_path}: {shown} rows, sqlite3 {len(first)}")
+    html = time_http(server, html_path, repeats)
+    data = time_http(server, json_path, repeats)
+    direct = time_sqlite(run, repeats)
+    return summary(html, data, direct, rows=shown, url=html_path)
+
+
+def desk_cases(server, raw, database, queries, repeats) -> dict:
+    """The research desk's pages, with the SQL behind each."""
+    from ingest.search import Search
+
+    cases = {}
+    for label, params in DESK_SEARCHES.items():
+        search = Search.from_args(params)
+        counts_sql, page_sql = search.counts_sql(), search.page_sql()
+        total = sum(r[2] for r in raw.execute(*counts_sql).fetchall())
+        query = urlencode(params)
+        cases[f"search desk: {label}"] = page_case(
+            server,
+            raw,
+            f"/search?{query}",
+            f"/search.json?{query}",
+            [page_sql, counts_sql],
+            repeats,
+            rows=lambda body, total=total: len(json.loads(body)["rows"]) if json.loads(body)["total"] == total else -1,
+        )
+        if label == "common word":
+            feed = replace(search, size=50)
+            cases["search feed (Atom)"] = page_case(
+                server,
+                raw,
+                f"/search.atom?{query}",
+                f"/search.atom?{query}",
+                [feed.page_sql()],
+                repeats,
+                rows=lambda body: body.count(b"<entry>"),
+            )
+    entity = raw.execute("select id from entities order by mentions desc, id limit 1").fetchone()[0]
+    entity_page = load_plugin("entity_page")
+    cases["entity page with its chart"] = page_case(
+        server,
+        raw,
+        f"/entity/{entity}",
+        f"/{database}/entity_months.json?entity={entity}&_shape=array",
+        [
+            (queries["entity_months"]["sql"], {"entity": str(entity)}),
+            (entity_page.COUNTS_SQL, [entity]),
+            (entity_page.CO_MENTIONS_SQL, [entity]),
+            (entity_page.MENTIONS_SQL, [entity, entity_page.SHOWN_MENTIONS]),
+        ],
+        repeats,
+        rows=lambda body: len(json.loads(body)),
+    )
+    cases["timeline page"] = page_case(
+        server,
+        raw,
+        "/timeline",
+        f"/{database}/timeline_months.json?entity=&_shape=array",
+        [
+            (queries["timeline_months"]["sql"], {"entity": ""}),
+            (f"select * from ({queries['timeline']['sql']}) limit 100", {"entity": ""}),
+        ],
+        repeats,
+        rows=lambda body: len(json.loads(body)),
+    )
+    desk = load_plugin("desk")
+    cases["home page"] = page_case(
+        server,
+        raw,
+        "/",
+        f"/{database}.json",
+        [(f"select count(*) from [{table}]", {}) for *_, table in desk.PAGES if table],
+        repeats,
+    )
+    return cases
+
+
 def summary(html, as_json, direct, **extra) -> dict:
     http_ms, json_ms, sqlite_ms = percentiles(html), percentiles(as_json), percentiles(direct)
     ratios = {
@@ -364,6 +470,7 @@ def measure_queries(db_path: Path, repeats: int = 20, csv_repeats: int = 3) -> d
                 )
             for label, q in (("places_map", ""), ("places_map with q", MAP_QUERY)):
                 cases[label] = canned_case(server, raw, database, queries, "places_map", {"q": q}, max_rows, repeats)
+            cases.update(desk_cases(server, raw, database, queries, repeats))
             page_size, facet_size = settings["default_page_size"], min(settings["default_facet_size"], max_rows)
             for table in TABLES:
                 facets = described["tables"].get(table, {}).get("facets", [])

@@ -107,7 +107,13 @@ def _progress_bar(items, length):
     help="The archive may be written while served (an ingest running): serve it mutable, in WAL mode, "
     "instead of immutable. Still read-only to users.",
 )
-def serve(db_path, host, port, live):
+@click.option(
+    "--online-tiles",
+    is_flag=True,
+    help="Map tiles from openstreetmap.org (closer zoom, needs the internet) instead of the "
+    "offline basemap (zoom 0-6) served from the machine.",
+)
+def serve(db_path, host, port, live, online_tiles):
     """Serve the archive with Datasette (read-only), its metadata and plugins.
 
     Example:
@@ -116,4 +122,4 @@ def serve(db_path, host, port, live):
     """
     from .serve import run
 
-    run(db_path, host=host, port=port, live=live)
+    run(db_path, host=host, port=port, live=live, online_tiles=online_tiles)

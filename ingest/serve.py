@@ -76,9 +76,17 @@ def checkpoint(db_path: str | Path) -> None:
             connection.close()
 
 
-def run(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001, live: bool = False) -> None:
-    """Start Datasette in this process; returns only when the server stops."""
+def run(
+    db_path: str | Path, host: str = "127.0.0.1", port: int = 8001, live: bool = False, online_tiles: bool = False
+) -> None:
+    """Start Datasette in this process; returns only when the server stops. With `online_tiles`
+    the maps load openstreetmap.org's tiles instead of the offline basemap (plugins/basemap.py)."""
+    import os
+
     from datasette.cli import cli
+
+    if online_tiles:
+        os.environ["NEWSARCHIVE_TILES"] = "online"
 
     if live:
         use_wal(db_path)

@@ -1,5 +1,7 @@
 """/article/<id>: an article's cleaned text with every mention marked and linked, its
-quotes marked with their speakers, and a small map of its places.
+quotes marked with their speakers, every sentence addressable (`#s12` is the sentence at
+position 12, so search results and quotes link straight to it), the page furniture that
+cleaning removed folded below the text, the source URL linked, and a small map of its places.
 
 Mentions' offsets point into their sentence, sentences' into the body, so a mention starts
 at sentence.char_start + mention.char_start in `articles.body`. The template gets the body
@@ -29,13 +31,15 @@ order by s.char_end
 """
 QUOTES_SQL = """
 select s.char_start + q.char_start as start, s.char_start + q.char_end as end,
-       q.speaker_id, coalesce(e.name, 'unknown speaker') as speaker, q.kind, q.text
+       q.speaker_id, coalesce(e.name, 'unknown speaker') as speaker, q.kind, q.text, s.position as sentence
 from quotes q
 join sentences s on s.id = q.sentence_id
 left join entities e on e.id = q.speaker_id
 where q.article_id = ?
 order by start
 """
+SENTENCES_SQL = "select position, char_start, char_end from sentences where article_id = ? order by char_start"
+FURNITURE_SQL = "select kind, text from furniture where article_id = ? order by raw_start, id"
 PLACES_SQL = """
 select p.entity_id, p.name, p.latitude, p.longitude, count(*) as mentions
 from places p join mentions m on m.entity_id = p.entity_id
@@ -96,6 +100,32 @@ def with_quotes(segments, quotes: list[dict]):
     return result
 
 
+def by_sentence(segments, sentences: list[dict]) -> list[tuple[int | None, list]]:
+    """`segments` (text first in each) cut where every sentence starts and ends and grouped into
+    (sentence position, segments); text between sentences is grouped under None. An empty
+    segment (a shared-passage marker, placed where its sentence ends) stays with the sentence
+    before it."""
+    bounds = sorted({offset for s in sentences for offset in (s["char_start"], s["char_end"])})
+    groups: list[tuple[int | None, list]] = []
+    position = 0
+
+    def sentence_at(offset: int) -> int | None:
+        return next((s["position"] for s in sentences if s["char_start"] <= offset < s["char_end"]), None)
+
+    for segment in segments:
+        text = segment[0]
+        cuts = [c - position for c in bounds if position < c < position + len(text)]
+        for start, end in zip([0, *cuts], [*cuts, len(text)]):
+            piece = (text[start:end], *segment[1:])
+            number = sentence_at(position + start) if text else (groups[-1][0] if groups else None)
+            if groups and groups[-1][0] == number:
+                groups[-1][1].append(piece)
+            else:
+                groups.append((number, [piece]))
+        position += len(text)
+    return groups
+
+
 async def article(request, datasette):
     db = datasette.get_database()
     await datasette.ensure_permissions(request.actor, ["view-instance", ("view-database", db.name)])
@@ -111,6 +141,8 @@ async def article(request, datasette):
         else []
     )
     quotes = [dict(r) for r in await db.execute(QUOTES_SQL, [article_id])]
+    sentences = [dict(r) for r in await db.execute(SENTENCES_SQL, [article_id])]
+    segments = with_quotes(with_shared(pieces(row["body"], mentions), shared), quotes)
     return Response.html(
         await datasette.render_template(
             "article.html",
@@ -118,7 +150,9 @@ async def article(request, datasette):
                 "database": db.name,
                 "article": dict(row),
                 "pieces": pieces(row["body"], mentions),
-                "segments": with_quotes(with_shared(pieces(row["body"], mentions), shared), quotes),
+                "segments": segments,
+                "sentences": by_sentence(segments, sentences),
+                "furniture": [dict(r) for r in await db.execute(FURNITURE_SQL, [article_id])],
                 "quotes_url": datasette.urls.query(db.name, "quotes_by"),
                 "members_url": datasette.urls.table(db.name, "passage_members"),
                 "places": places,

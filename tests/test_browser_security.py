@@ -4,7 +4,7 @@ The served archive is the test archive (seeds plus conftest's hostile article) p
 hostile rows: markup and `javascript:` in the outlet, title and URL, a person and a place
 whose names are markup (the place has coordinates, so it gets a map marker and popup), and
 sentences quoting all of it. Every page a researcher reaches (tables, rows, canned queries,
-search, article page, entity pages, both maps and their popups) is opened; the test fails on
+the search desk, article page, entity pages, both maps and their popups) is opened; the test fails on
 any dialog (every payload calls alert), any JavaScript error, any console error other than
 the aborted requests for map tiles, any element the payloads would create, and any
 `javascript:` link.
@@ -123,6 +123,13 @@ def test_no_page_runs_script_from_hostile_articles(watched, hostile_server):
         f"/archive/mentions_of?entity={name}",
         f"/archive/co_mentions?entity={person}",
         f"/archive/entity_timeline?entity={place}",
+        f"/search?q={WORD}",
+        f"/search?q={quote('<script>alert(1)</script>')}&entity={quote('<img src=x>')}",
+        f"/search?entity={person}&scope=article",
+        f"/search?q={WORD}&outlet={quote(chr(60) + 'script>alert(' + repr('outlet') + ')</script>')}",
+        "/timeline",
+        f"/timeline?entity={person}",
+        f"/timeline?entity={quote('<script>alert(1)</script>')}",
         f"/article/{ARTICLE_ID}",
         f"/entity/{person}",
         f"/entity/{place}",

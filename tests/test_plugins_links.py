@@ -1,5 +1,7 @@
 """plugins/links.py: titles, names and ids in results link to the article and entity pages."""
 
+import re
+
 from support import load_plugin
 
 links = load_plugin("links")
@@ -38,3 +40,23 @@ async def test_sentences_table_keeps_its_foreign_key_links(ds, db_name, archive)
     article_id = next(archive["sentences"].rows)["article_id"]
     page = (await ds.client.get(f"/{db_name}/sentences")).text
     assert f'href="/{db_name}/articles/{article_id}"' in page
+
+
+def test_an_article_id_beside_a_sentence_position_links_to_that_sentence(ds):
+    cell = links.render_cell(row={"sentence": 4}, value="x1", column="article_id", table=None, datasette=ds)
+    assert cell == '<a href="/article/x1#s4">x1</a>'
+    cell = links.render_cell(row={"sentence": "<b>"}, value="x1", column="article_id", table=None, datasette=ds)
+    assert cell == '<a href="/article/x1">x1</a>'  # only a number makes a fragment
+
+
+async def test_quotes_and_mentions_link_to_the_sentence(ds, db_name, archive):
+    quote = next(
+        archive.query("select q.article_id, s.position from quotes q join sentences s on s.id = q.sentence_id")
+    )
+    speaker = archive.execute("select speaker_id from quotes where speaker_id is not null").fetchone()[0]
+    page = (await ds.client.get(f"/{db_name}/quotes_by?speaker={speaker}")).text
+    assert re.search(r'href="/article/[^"#]+#s\d+"', page)
+    assert quote["position"] >= 0
+    entity = archive.execute("select entity_id from mentions").fetchone()[0]
+    page = (await ds.client.get(f"/{db_name}/mentions_of?entity={entity}")).text
+    assert re.search(r'href="/article/[^"#]+#s\d+"', page)

@@ -29,6 +29,8 @@ def test_every_case_answers_with_the_raw_rows(db):
     names = set(results["cases"])
     assert {f"search: {label}" for label in query_bench.SEARCHES} <= names
     assert {"places_map", "places_map with q"} <= names
+    desk = {f"search desk: {label}" for label in query_bench.DESK_SEARCHES}
+    assert desk | {"search feed (Atom)", "entity page with its chart", "timeline page", "home page"} <= names
     for name, case in results["cases"].items():
         assert case["rows"] > 0, name  # every fixed query finds something in the seeds
         for key in ("http_ms", "json_ms", "sqlite_ms"):

@@ -128,7 +128,7 @@ def test_a_live_archive_is_read_only_too(archive_db, tmp_path):
     )
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
-            (database,) = http.get("/-/databases.json").json()
+            database, _basemap = http.get("/-/databases.json").json()  # the second holds the map tiles
             assert database["is_mutable"] is True
             with sqlite3.connect(path) as c:
                 assert c.execute("pragma journal_mode").fetchone()[0] == "wal"
