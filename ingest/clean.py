@@ -88,8 +88,8 @@ WORD = re.compile(r"\S+")
 LEAD_MIN_WORDS = 12  # a line this long that ends like a sentence starts the article body
 EDGE_MAX_WORDS = 8  # short unpunctuated lines at the page's end are widgets and bylines
 SECTION_MAX_WORDS = 3  # a first header line this short, followed by a longer one, is a section label
-KICKER_MIN_WORDS = 5
-DATELINE_MAX_PARAGRAPH = 2  # a dateline opens one of the first this many body paragraphs  # ... when the line after it has at least this many words
+KICKER_MIN_WORDS = 5  # ... when the line after it has at least this many words
+DATELINE_MAX_PARAGRAPH = 2  # a dateline opens one of the first this many body paragraphs
 
 
 @dataclass
