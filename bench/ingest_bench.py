@@ -11,7 +11,8 @@ For each corpus size (bench/generate.py makes the corpus):
   timed) written with plain sqlite-utils `insert_all` into two tables with FTS5 kept by
   triggers, and no extraction or stemming. Only the writes are timed;
 - stage shares: the stage functions called directly over a sample of the corpus;
-- queries: bench/query_bench.py on the archive just built (a real Datasette process).
+- queries: bench/query_bench.py on the archive just built (a real Datasette process);
+- once per run, one 5 MB single-line file of repeated real sentences (bench/single_line.py).
 
 Figures are reported as ratios to the baseline measured in the same run, since absolute
 times depend on the machine. Results go to bench/results.json and docs/benchmarks.md.
@@ -36,7 +37,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from bench import query_bench
+from bench import query_bench, single_line
 from bench.generate import generate
 from ingest import meta, sentences
 from ingest.clean import clean
@@ -133,7 +134,7 @@ def run_ingest(corpus: Path, db: Path, workers: int) -> dict:
         "-m",
         "ingest",
         "ingest",
-        str(corpus.relative_to(ROOT)),
+        str(corpus.relative_to(ROOT) if corpus.is_relative_to(ROOT) else corpus),
         "--db",
         str(db),
         "--workers",
@@ -349,6 +350,23 @@ def bench_size(n: int, work: Path, sample: int, workers: int, repeats: int) -> d
     }
 
 
+def bench_single_line(work: Path) -> dict:
+    folder = work / "single-line"
+    path = single_line.write_single_line_file(folder)
+    db = work / "single-line.db"
+    run = run_ingest(folder, db, workers=1)
+    tables = sqlite_utils.Database(db)
+    sentences = tables["sentences"].count
+    tables.close()
+    return {
+        "bytes": path.stat().st_size,
+        "sentences": sentences,
+        "seconds": round(run["seconds"], 2),
+        "cpu_seconds": round(run["cpu_seconds"], 2),
+        "peak_rss_mb": run["peak_rss_mb"],
+    }
+
+
 def markdown(results: dict) -> str:
     m = results["machine"]
     lines = [
@@ -423,6 +441,8 @@ def markdown(results: dict) -> str:
             "beside the same SQL in sqlite3.",
             "",
         ] + query_bench.markdown(r["queries"])
+    if "single_line" in results:
+        lines += [""] + single_line.markdown(results["single_line"])
     lines += ["", "## Against the targets of issue 5", ""] + results.get("notes", []) + [""]
     return "\n".join(lines)
 
@@ -478,6 +498,8 @@ def main() -> None:
                 f"re-ingest {r['reingest']['speedup']}× faster (size took {r['total_seconds']} s)",
                 flush=True,
             )
+        results["single_line"] = bench_single_line(Path(work))
+        print(f"single line: {results['single_line']['seconds']} s", flush=True)
     results["notes"] = notes(results)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     args.doc.write_text(markdown(results), encoding="utf-8")

@@ -26,7 +26,9 @@ How it works
    an earlier one in another article (`passage_wordings`) is paired with it at once, with no
    shingles or look-ups. A sentence that verifies at `REPRESENTED` (0.9) or more against an
    indexed sentence adds no bands: whatever would find it finds its twin, and through the
-   twin its cluster. Wire copy carried by hundreds of outlets is indexed once.
+   twin its cluster. Wire copy carried by hundreds of outlets is indexed once, and a
+   sentence its own article already holds word for word is not indexed again: an article
+   that repeats a paragraph a thousand times costs a hash per repeat (docs/reliability.md).
 7. **Clusters** grow as sentences arrive: a new sentence joins the cluster of what it
    matched, and clusters it ties together merge (`passage_members`, one row per clustered
    sentence). A cluster's id is its smallest sentence id; sentence ids are never reused
@@ -303,8 +305,11 @@ def update_passages(db, force: bool = False) -> PassageSummary:
             [chunk[-1][1], chunk[-1][0]],
         ).fetchall()
         with conn:
+            repeats: dict[str, set[int]] = {}  # article -> wordings of its sentences indexed so far
             for sentence_id, article_id, text in chunk:
-                _index_sentence(conn, sentence_id, article_id, text, cache, summary)
+                _index_sentence(
+                    conn, sentence_id, article_id, text, cache, summary, repeats.setdefault(article_id, set())
+                )
             for article_id in dict.fromkeys(row[1] for row in chunk):
                 summary.copies += _index_article(conn, article_id)
             _set_progress(conn, chunk[-1][0], clusters_built=False)
@@ -314,11 +319,20 @@ def update_passages(db, force: bool = False) -> PassageSummary:
     return summary
 
 
-def _index_sentence(conn, sentence_id: int, article_id: str, text: str, cache: dict, summary: PassageSummary) -> None:
+def _index_sentence(
+    conn, sentence_id: int, article_id: str, text: str, cache: dict, summary: PassageSummary, seen: set[int]
+) -> None:
+    """Index one sentence. `seen` holds the wordings of the sentences of its article indexed
+    before it: a sentence its own article already holds word for word is left out, so an
+    article that repeats itself (a page of one paragraph pasted a thousand times) costs one
+    look-up per repeat instead of a full look-up that finds only its own copies."""
     if len(text) < MIN_CHARS:
         return
     summary.indexed += 1
     wording = _wording_hash(text)
+    if wording in seen:
+        return
+    seen.add(wording)
     if _join_exact_twin(conn, sentence_id, article_id, wording, summary):
         return
     own = sentence_shingles(text)

@@ -366,3 +366,55 @@ def test_a_sentence_that_matches_two_clusters_merges_them(tmp_path):
     assert db.execute("select id, articles, sentences from passage_clusters").fetchall() == [(smallest, 5, 5)]
     assert {row[0] for row in db.execute("select cluster_id from passage_members")} == {smallest}
     db.close()
+
+
+# Work bounded per sentence (issue 12) ------------------------------------------------------------
+
+
+def _statements_of_update(db) -> int:
+    statements = []
+    db.conn.set_trace_callback(statements.append)
+    passages.update_passages(db)
+    db.conn.set_trace_callback(None)
+    return len(statements)
+
+
+@pytest.mark.parametrize("repeats", [10, 400])
+def test_an_article_repeating_itself_costs_no_lookup_per_repeat(tmp_path, repeats):
+    """A page that pastes the same paragraph again and again (a single 5 MB line of real
+    sentences did not finish in 300 s when each repeat was looked up): the update runs the
+    same statements whether the paragraph is there twice or 400 times."""
+
+    paragraph = [WATSON_A, *UNRELATED]
+    statements = {}
+    for times in (2, repeats):
+        db = open_database(str(tmp_path / f"archive-{times}.db"))
+        save(db, article_from_sentences("one", "Satu", [WATSON_B, *UNRELATED[:2]], [], outlet="a.id"))
+        passages.update_passages(db)
+        save(db, article_from_sentences("two", "Dua", paragraph * times, [], outlet="b.id"))
+        statements[times] = _statements_of_update(db)
+        pairs = db.execute("select count(*) from passage_pairs").fetchone()[0]
+        assert pairs == 3  # Watson's quote and the two shared unrelated sentences, once each
+        db.close()
+    assert statements[repeats] == statements[2]
+
+
+def test_each_sentence_is_verified_against_a_bounded_number_of_candidates(tmp_path, monkeypatch):
+    """However many near twins the archive holds, a new sentence is compared with at most
+    MAX_CANDIDATES of them, and its look-ups cost the same number of statements."""
+
+    db = open_database(str(tmp_path / "archive.db"))
+    for n in range(300):  # 300 outlets carry the quote, each with its own small edit
+        save(db, article_from_sentences(f"a{n}", "Kutipan", [WATSON_A.replace("terus", f"terus {n}")], []))
+    passages.update_passages(db)
+    comparisons = []
+    similarity = passages.similarity
+    monkeypatch.setattr(passages, "similarity", lambda a, b: comparisons.append(1) or similarity(a, b))
+    save(db, article_from_sentences("new", "Baru", [WATSON_B], []))
+    first = _statements_of_update(db)
+    assert 0 < len(comparisons) <= passages.MAX_CANDIDATES
+    comparisons.clear()
+    save(db, article_from_sentences("newer", "Lebih baru", [WATSON_A.replace("terus", "masih")], []))
+    assert _statements_of_update(db) <= first + passages.LINKS * 4  # pairs and members it writes, nothing more
+    assert 0 < len(comparisons) <= passages.MAX_CANDIDATES
+    db.close()
