@@ -44,7 +44,23 @@ def cli():
     help="CSV/TSV: read FIELD (body, title, url, published, outlet, language, author) from the column named COLUMN, "
     "e.g. --column body=isi. Repeatable; unmapped fields are found by their common names.",
 )
-def ingest(paths, db_path, workers, columns):
+@click.option(
+    "--archive",
+    "archive_dir",
+    type=click.Path(file_okay=False),
+    help="Instead of one database: a directory of databases, one per period of publication "
+    "(DIR/2024-06.db, DIR/undated.db for articles without a date). See --partition.",
+)
+@click.option(
+    "--partition",
+    "granularity",
+    type=click.Choice(["month", "year"]),
+    default="month",
+    show_default=True,
+    help="With --archive: one database per month (2024-06.db) or per year (2024.db).",
+)
+@click.pass_context
+def ingest(ctx, paths, db_path, workers, columns, archive_dir, granularity):
     """Load articles from PATHS (files or folders, recursive) into the archive.
 
     Reads .txt (scraped pages), .html/.htm, .json and .jsonl, .csv and .tsv (a header row,
@@ -59,7 +75,14 @@ def ingest(paths, db_path, workers, columns):
     A CSV export whose columns have other names:
 
         newsarchive ingest export.csv --column body=isi --column published=tanggal
+
+    An archive that grows by period, one database per month (several ingests may run at once,
+    one writer per partition):
+
+        newsarchive ingest crawl-2024-06/ --archive news/ --partition month
     """
+    from click.core import ParameterSource
+
     from .lock import IngestLocked
     from .pipeline import ingest_paths
     from .store import StoreError
@@ -69,15 +92,30 @@ def ingest(paths, db_path, workers, columns):
         mapping = parse_columns(columns)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--column") from None
+    explicit = {
+        name for name in ("db_path", "granularity") if ctx.get_parameter_source(name) != ParameterSource.DEFAULT
+    }
+    if archive_dir is not None and "db_path" in explicit:
+        raise click.UsageError("give either --db (one database) or --archive (a directory of partitions)")
+    if archive_dir is None and "granularity" in explicit:
+        raise click.UsageError("--partition needs --archive DIR")
+    options = {
+        "workers": workers,
+        "progress": _progress_bar if sys.stderr.isatty() else None,
+        "on_error": lambda message: click.secho(f"error: {message}", fg="red", err=True),
+        "columns": mapping,
+    }
     try:
-        summary = ingest_paths(
-            paths,
-            db_path,
-            workers=workers,
-            progress=_progress_bar if sys.stderr.isatty() else None,
-            on_error=lambda message: click.secho(f"error: {message}", fg="red", err=True),
-            columns=mapping,
-        )
+        if archive_dir is not None:
+            from .archive import ArchiveError, ingest_archive
+
+            try:
+                summary = ingest_archive(paths, archive_dir, granularity, **options)
+            except ArchiveError as error:
+                click.secho(f"error: {error}", fg="red", err=True)
+                sys.exit(2)
+        else:
+            summary = ingest_paths(paths, db_path, **options)
     except (IngestLocked, StoreError) as error:  # another ingest holds it, or it cannot be opened: nothing written
         click.secho(f"error: {error}", fg="red", err=True)
         sys.exit(2)
