@@ -7,6 +7,7 @@ and `serve`.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -129,12 +130,13 @@ def _progress_bar(items, length):
 
 
 @cli.command()
+@click.argument("archive_dir", required=False, type=click.Path(exists=True, file_okay=False))
 @click.option(
     "--db",
     "db_path",
     default="archive.db",
     show_default=True,
-    type=click.Path(exists=True, dir_okay=False),
+    type=click.Path(dir_okay=False),
     help="Archive database to serve.",
 )
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -151,13 +153,48 @@ def _progress_bar(items, length):
     help="Map tiles from openstreetmap.org (closer zoom, needs the internet) instead of the "
     "offline basemap (zoom 0-6) served from the machine.",
 )
-def serve(db_path, host, port, live, online_tiles):
+@click.option(
+    "--crossdb/--no-crossdb",
+    default=True,
+    show_default=True,
+    help="With ARCHIVE_DIR: attach the partitions to Datasette's _memory database for SQL across "
+    "periods (Datasette attaches the first 10, the newest).",
+)
+@click.pass_context
+def serve(ctx, archive_dir, db_path, host, port, live, online_tiles, crossdb):
     """Serve the archive with Datasette (read-only), its metadata and plugins.
 
-    Example:
+    ARCHIVE_DIR, instead of --db, serves every partition of an archive made with `ingest
+    --archive`: each is a database of its own, and /search, the map, entity pages, the
+    network and the timeline span them all.
+
+    Examples:
 
         newsarchive serve --db archive.db --port 8001
-    """
-    from .serve import run
 
-    run(db_path, host=host, port=port, live=live, online_tiles=online_tiles)
+        newsarchive serve news/ --port 8001
+    """
+    from click.core import ParameterSource
+
+    from .serve import CROSSDB_LIMIT, archive_files, run
+
+    if archive_dir is None:
+        if not Path(db_path).is_file():
+            raise click.BadParameter(f"File '{db_path}' does not exist.", param_hint="'--db'")
+        run(db_path, host=host, port=port, live=live, online_tiles=online_tiles)
+        return
+    if ctx.get_parameter_source("db_path") != ParameterSource.DEFAULT:
+        raise click.UsageError("give either --db (one database) or ARCHIVE_DIR (a directory of partitions)")
+    try:
+        files = archive_files(archive_dir)
+    except FileNotFoundError as error:
+        raise click.UsageError(str(error)) from None
+    crossdb = crossdb and len(files) > 1
+    if crossdb and len(files) > CROSSDB_LIMIT:
+        click.secho(
+            f"note: {len(files)} partitions; SQL across periods (/_memory) sees the newest {CROSSDB_LIMIT}, "
+            f"{files[0].stem} to {files[CROSSDB_LIMIT - 1].stem}; each partition answers SQL on its own page",
+            fg="yellow",
+            err=True,
+        )
+    run(files, host=host, port=port, live=live, online_tiles=online_tiles, crossdb=crossdb)
