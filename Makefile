@@ -56,6 +56,14 @@ WORKERS ?= 2
 bench: install
 	$(BIN)/python -m bench.ingest_bench --sizes $(SIZES) --workers $(WORKERS)
 
+# Partitions (issue 14): the same articles as one file and as 12 monthly partitions ingested
+# PARALLEL at a time; ingest time, search and map latency. Writes bench/partition_results.json and
+# docs/partition-benchmarks.md. `make bench-partitions SIZES=1000` takes a few minutes.
+PARALLEL ?= 2
+.PHONY: bench-partitions
+bench-partitions: install
+	$(BIN)/python -m bench.partition_bench --sizes $(SIZES) --workers $(WORKERS) --parallel $(PARALLEL)
+
 # Extraction quality against the hand-labelled sets in ingest/evalset/ (floors: tests/test_evaluation.py).
 eval: install
 	$(BIN)/python -m ingest.evaluation

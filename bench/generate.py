@@ -111,17 +111,20 @@ def _sentence(material: dict, rng: random.Random) -> str:
     return "".join(part if i % 2 == 0 else rng.choice(pool[part]) for i, part in enumerate(parts))
 
 
-def article(index: int, material: dict, rng: random.Random) -> str:
-    """One scraped page as text."""
+YEARS = (2019, 2025)  # the years the date lines are drawn from
+
+
+def article(index: int, material: dict, rng: random.Random, years: tuple[int, int] = YEARS) -> str:
+    """One scraped page as text; a date line (7 in 10 pages) in one of `years` (first, last)."""
     pool = material["pool"]
     person, place = rng.choice(pool["person"]), rng.choice(pool["place"])
     headline = f"{person} {rng.choice(HEADLINE_VERBS)} {rng.choice(pool['person'])} di {place}"
     lines = [headline, headline] if rng.random() < 0.5 else [headline]
     roll = rng.random()
     if roll < 0.4:
-        lines.append(f"{rng.choice(DAYS)} ({rng.randint(1, 28)}/{rng.randint(1, 12)}/{rng.randint(2019, 2025)})")
+        lines.append(f"{rng.choice(DAYS)} ({rng.randint(1, 28)}/{rng.randint(1, 12)}/{rng.randint(*years)})")
     elif roll < 0.7:
-        lines.append(f"{rng.randint(1, 28)} {rng.choice(MONTHS)} {rng.randint(2019, 2025)}")
+        lines.append(f"{rng.randint(1, 28)} {rng.choice(MONTHS)} {rng.randint(*years)}")
     target = int(150 * (2000 / 150) ** rng.random())
     words, paragraphs = 0, []
     while words < target:
@@ -145,14 +148,15 @@ def article(index: int, material: dict, rng: random.Random) -> str:
     return "\n\n".join(lines + body + trailer) + "\n"
 
 
-def generate(n: int, out: Path, seed: int = 5) -> Path:
-    """Write N articles to `out` (replacing any .txt files there); returns `out`."""
+def generate(n: int, out: Path, seed: int = 5, years: tuple[int, int] = YEARS) -> Path:
+    """Write N articles to `out` (replacing any .txt files there); returns `out`. The same N and
+    seed give the same files; `years` changes only the years of the date lines."""
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.txt"):
         old.unlink()
     material, rng = load_material(), random.Random(seed)
     for index in range(n):
-        (out / f"{index:06d}.txt").write_text(article(index, material, rng), encoding="utf-8")
+        (out / f"{index:06d}.txt").write_text(article(index, material, rng, years), encoding="utf-8")
     return out
 
 

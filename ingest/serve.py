@@ -10,6 +10,7 @@ package is installed.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -28,13 +29,22 @@ SETTINGS = {
 }
 
 
-def datasette_args(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001, live: bool = False) -> list[str]:
+def datasette_args(
+    db_path: str | Path | Sequence[str | Path],
+    host: str = "127.0.0.1",
+    port: int = 8001,
+    live: bool = False,
+    crossdb: bool = False,
+) -> list[str]:
     """Arguments for `datasette` (after the program name) that serve `db_path` immutable,
-    or with `live` as a mutable database that an ingest may be writing (still read-only to users)."""
-    args = [
-        "serve",
-        *([] if live else ["-i"]),
-        str(db_path),
+    or with `live` as a mutable database that an ingest may be writing (still read-only to users).
+    `db_path` may be several files (the partitions of an archive, `archive_files`), each a
+    database of its own; `crossdb` attaches them (the first 10) to `_memory` for SQL across them."""
+    paths = [db_path] if isinstance(db_path, (str, Path)) else list(db_path)
+    args = ["serve"]
+    for path in paths:
+        args += [*([] if live else ["-i"]), str(path)]
+    args += [
         "--metadata",
         str(site_file("metadata.yml")),
         "--plugins-dir",
@@ -48,7 +58,23 @@ def datasette_args(db_path: str | Path, host: str = "127.0.0.1", port: int = 800
     ]
     for name, value in SETTINGS.items():
         args += ["--setting", name, str(value)]
+    if crossdb:
+        args.append("--crossdb")
     return args
+
+
+CROSSDB_LIMIT = 10  # Datasette 0.65 attaches at most this many databases to _memory (SQLITE_LIMIT_ATTACHED)
+
+
+def archive_files(archive_dir: str | Path) -> list[Path]:
+    """The partitions of an archive directory (ingest/archive.py), newest first, undated last;
+    a directory without any is an error naming it."""
+    from .archive import partition_files
+
+    files = partition_files(archive_dir)
+    if not files:
+        raise FileNotFoundError(f"{archive_dir}: no partitions (2024-06.db, 2024.db, undated.db) in this directory")
+    return files
 
 
 def use_wal(db_path: str | Path) -> None:
@@ -77,10 +103,16 @@ def checkpoint(db_path: str | Path) -> None:
 
 
 def run(
-    db_path: str | Path, host: str = "127.0.0.1", port: int = 8001, live: bool = False, online_tiles: bool = False
+    db_path: str | Path | Sequence[str | Path],
+    host: str = "127.0.0.1",
+    port: int = 8001,
+    live: bool = False,
+    online_tiles: bool = False,
+    crossdb: bool = False,
 ) -> None:
     """Start Datasette in this process; returns only when the server stops. With `online_tiles`
-    the maps load openstreetmap.org's tiles instead of the offline basemap (plugins/basemap.py)."""
+    the maps load openstreetmap.org's tiles instead of the offline basemap (plugins/basemap.py).
+    Several files (an archive's partitions) are each prepared as one would be."""
     import os
 
     from datasette.cli import cli
@@ -88,11 +120,12 @@ def run(
     if online_tiles:
         os.environ["NEWSARCHIVE_TILES"] = "online"
 
-    if live:
-        use_wal(db_path)
-    else:
-        checkpoint(db_path)
-    cli.main(args=datasette_args(db_path, host, port, live), prog_name="datasette")
+    for path in [db_path] if isinstance(db_path, (str, Path)) else db_path:
+        if live:
+            use_wal(path)
+        else:
+            checkpoint(path)
+    cli.main(args=datasette_args(db_path, host, port, live, crossdb), prog_name="datasette")
 
 
 def free_port() -> int:
@@ -121,6 +154,16 @@ class ServerProcess:
         port = free_port()
         return cls(
             [sys.executable, "-m", "ingest", "serve", "--db", str(db_path), "--port", str(port), *options], port, log
+        )
+
+    @classmethod
+    def serving_archive(cls, archive_dir: str | Path, log: Path, *options: str) -> ServerProcess:
+        """`python -m ingest serve DIR` (every partition of an archive) with `options`, on a free port."""
+        import sys
+
+        port = free_port()
+        return cls(
+            [sys.executable, "-m", "ingest", "serve", str(archive_dir), "--port", str(port), *options], port, log
         )
 
     @property

@@ -1,0 +1,254 @@
+"""Partition benchmark (issue 14): the same N articles as one file against an archive of monthly
+partitions (`ingest --archive DIR --partition month`), ingested and served.
+
+- corpus: bench/generate.py with the date lines drawn from one year, so the dated articles
+  (7 in 10) spread over its 12 months and the rest go to undated.db: 13 partitions;
+- one file: `python -m ingest ingest CORPUS --db one.db --workers W` (wall time, start-up included);
+- partitions: the corpus split by period of publication first (read, cleaned and dated with
+  the pipeline's own stages, not timed: a crawl arriving by month), then one
+  `python -m ingest ingest FILES --archive DIR --workers 1` per period, `--parallel` of them
+  at a time, as a job runner would run them (wall time of all of them);
+- queries: both served as `newsarchive serve` serves them (`--db one.db`, and `DIR`), each page
+  asked `--repeats` times over one keep-alive connection after one untimed request: /search
+  (JSON) for the words bench/query_bench.py uses, the search desk filtered, the map's places
+  (the `places_map` query's JSON for one file, /map.json across partitions) without and with
+  words, and the entity page of the most mentioned entity. Every pair is checked to give the
+  same total (search) or the same places and counts (map) before it is timed.
+
+Results go to bench/partition_results.json and docs/partition-benchmarks.md.
+
+    python -m bench.partition_bench [--sizes 1000] [--workers 2] [--parallel 2] [--repeats 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+from bench.generate import generate
+from ingest import meta
+from ingest.archive import partition_files, period_of
+from ingest.clean import clean
+from ingest.serve import ServerProcess
+from ingest.sources import find_files, read_documents
+
+ROOT = Path(__file__).resolve().parent.parent
+YEAR = 2024
+SEARCHES = {"common word": "Korea", "rare name": "Vostochny", "phrase": '"Kim Jong Un"', "stemmed form": "pertemuan"}
+DESK = {"q": "Korea", "from": f"{YEAR}-03-01", "to": f"{YEAR}-05-31"}
+MAP_QUERY = "Kim Jong Un"
+
+
+def by_period(corpus: Path) -> dict[str, list[Path]]:
+    """The corpus files grouped by the month the pipeline dates each to."""
+    groups: dict[str, list[Path]] = {}
+    for path in find_files([corpus]):
+        for document in read_documents(path):
+            page = clean(document.text, document.title)
+            period = period_of(meta.published_date(page, document.published, document.url), "month")
+            groups.setdefault(period, []).append(path)
+    return groups
+
+
+def ingest_command(paths: list[Path], *target: str, workers: int = 1) -> list[str]:
+    return [sys.executable, "-m", "ingest", "ingest", *map(str, paths), *target, "--workers", str(workers)]
+
+
+def run_jobs(commands: list[list[str]], parallel: int) -> float:
+    """Run `commands`, at most `parallel` at a time; wall seconds for all of them."""
+    started, pending, running = time.perf_counter(), list(commands), []
+    while pending or running:
+        while pending and len(running) < parallel:
+            running.append(subprocess.Popen(pending.pop(0), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
+        for process in list(running):
+            if process.poll() is not None:
+                output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+                if process.returncode != 0:
+                    raise SystemExit(f"ingest failed:\n{output}")
+                running.remove(process)
+        time.sleep(0.05)
+    return time.perf_counter() - started
+
+
+def percentiles(seconds: list[float]) -> dict:
+    cuts = statistics.quantiles([s * 1000 for s in seconds], n=100, method="inclusive")
+    return {"p50": round(cuts[49], 1), "p95": round(cuts[94], 1)}
+
+
+def fetch(connection: http.client.HTTPConnection, path: str) -> bytes:
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    if response.status != 200:
+        raise RuntimeError(f"GET {path} answered {response.status}: {body[:300]!r}")
+    return body
+
+
+def timed(server: ServerProcess, path: str, repeats: int) -> tuple[dict, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
+    try:
+        body = fetch(connection, path)
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            fetch(connection, path)
+            times.append(time.perf_counter() - started)
+    finally:
+        connection.close()
+    return percentiles(times), body
+
+
+def cases(one_db: str, top_entity: str) -> dict[str, tuple[str, str]]:
+    """Case -> (path on the one-file server, path on the partitions' server)."""
+    found = {}
+    for name, q in SEARCHES.items():
+        path = "/search.json?" + urlencode({"q": q})
+        found[f"search: {name}"] = (path, path)
+    desk = "/search.json?" + urlencode(DESK)
+    found["search desk: filtered by date"] = (desk, desk)
+    found["map"] = (f"/{one_db}/places_map.json?_shape=array&q=", "/map.json")
+    found["map with q"] = (
+        f"/{one_db}/places_map.json?" + urlencode({"_shape": "array", "q": MAP_QUERY}),
+        "/map.json?" + urlencode({"q": MAP_QUERY}),
+    )
+    found["entity page"] = (f"/entity/{top_entity}", f"/entity/{top_entity}")
+    return found
+
+
+def check(name: str, one: bytes, parts: bytes) -> None:
+    """The two servers answer the same before they are timed."""
+    if name.startswith("search"):
+        a, b = json.loads(one), json.loads(parts)
+        if (a["total"], a["by_month"]) != (b["total"], b["by_month"]):
+            raise SystemExit(f"{name}: one file {a['total']} matches, partitions {b['total']}")
+    elif name.startswith("map"):
+        a = {row["entity_id"]: row["mentions"] for row in json.loads(one)}
+        b = {row["entity_id"]: row["mentions"] for row in json.loads(parts)["places"]}
+        if a != b:
+            raise SystemExit(f"{name}: the places differ ({len(a)} against {len(b)})")
+
+
+def bench_size(n: int, work: Path, workers: int, parallel: int, repeats: int) -> dict:
+    corpus = work / f"corpus-{n}"
+    generate(n, corpus, years=(YEAR, YEAR))
+    groups = by_period(corpus)
+    one = work / f"one-{n}.db"
+    single_seconds = run_jobs([ingest_command(find_files([corpus]), "--db", str(one), workers=workers)], 1)
+    archive = work / f"partitions-{n}"
+    commands = [ingest_command(paths, "--archive", str(archive)) for _, paths in sorted(groups.items())]
+    parallel_seconds = run_jobs(commands, parallel)
+    files = partition_files(archive)
+    sizes = {path.stem: path.stat().st_size for path in files}
+    with sqlite3.connect(one) as connection:
+        top_entity = connection.execute("select key from entities order by mentions desc limit 1").fetchone()[0]
+    result = {
+        "articles": n,
+        "partitions": len(files),
+        "articles_by_partition": {period: len(paths) for period, paths in sorted(groups.items())},
+        "ingest": {
+            "one_file_seconds": round(single_seconds, 1),
+            "one_file_workers": workers,
+            "partitions_seconds": round(parallel_seconds, 1),
+            "partitions_parallel": parallel,
+            "ratio": round(parallel_seconds / single_seconds, 2),
+        },
+        "bytes": {"one_file": one.stat().st_size, "partitions": sum(sizes.values())},
+        "queries": {},
+    }
+    one_server = ServerProcess.serving(one, work / "one.log").start()
+    parts_server = ServerProcess.serving_archive(archive, work / "parts.log").start()
+    try:
+        for name, (one_path, parts_path) in cases(one.stem, top_entity).items():
+            one_times, one_body = timed(one_server, one_path, repeats)
+            parts_times, parts_body = timed(parts_server, parts_path, repeats)
+            check(name, one_body, parts_body)
+            result["queries"][name] = {
+                "one_file_ms": one_times,
+                "partitions_ms": parts_times,
+                "ratio_p50": round(parts_times["p50"] / one_times["p50"], 2),
+            }
+    finally:
+        one_server.stop()
+        parts_server.stop()
+    result["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    return result
+
+
+def markdown(results: dict) -> str:
+    lines = [
+        "# Partitions against one file",
+        "",
+        "Written by `make bench-partitions` (`bench/partition_bench.py`); do not edit by hand.",
+        f"Run {results['date']} on {os.cpu_count()} cores, {results['repeats']} requests per case on loopback.",
+        f"The corpus is bench/generate.py's with the date lines in {YEAR}: the dated articles over its 12 months,",
+        "the others (3 in 10) in undated.db. *One file*: `ingest --db --workers W`. *Partitions*: one",
+        "`ingest --archive --workers 1` per month, `parallel` at a time. Query times are HTTP, p50 / p95 ms.",
+        "",
+        "## Ingest",
+        "",
+        "| articles | partitions | one file s (workers) | partitions s (in parallel) | partitions / one file | DB bytes one file | DB bytes partitions |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results["sizes"].values():
+        i, b = r["ingest"], r["bytes"]
+        lines.append(
+            f"| {r['articles']:,} | {r['partitions']} | {i['one_file_seconds']} ({i['one_file_workers']}) "
+            f"| {i['partitions_seconds']} ({i['partitions_parallel']}) | {i['ratio']} | {b['one_file']:,} | {b['partitions']:,} |"
+        )
+    for r in results["sizes"].values():
+        shares = ", ".join(f"{period} {count}" for period, count in r["articles_by_partition"].items())
+        load = f" Load average when it finished: {r['load_average']}." if "load_average" in r else ""
+        lines += [
+            "",
+            f"Articles by partition at {r['articles']:,}: {shares} (a page without a date line may still be dated by",
+            f"its lead, e.g. a seed sentence's `Selasa (5/9/2023)`).{load}",
+        ]
+    for r in results["sizes"].values():
+        lines += [
+            "",
+            f"## Queries on {r['articles']:,} articles",
+            "",
+            "| case | one file p50 / p95 ms | partitions p50 / p95 ms | partitions / one file (p50) |",
+            "|---|---:|---:|---:|",
+        ]
+        for name, q in r["queries"].items():
+            a, b = q["one_file_ms"], q["partitions_ms"]
+            lines.append(f"| {name} | {a['p50']} / {a['p95']} | {b['p50']} / {b['p95']} | {q['ratio_p50']} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
+    parser.add_argument("--workers", type=int, default=2, help="`ingest --workers` for the one file")
+    parser.add_argument("--parallel", type=int, default=2, help="partition ingests running at once")
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "partition_results.json")
+    parser.add_argument("--doc", type=Path, default=ROOT / "docs" / "partition-benchmarks.md")
+    args = parser.parse_args()
+    results = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "repeats": args.repeats, "sizes": {}}
+    with tempfile.TemporaryDirectory(prefix="newsarchive-partitions-") as work:
+        for n in args.sizes:
+            results["sizes"][str(n)] = r = bench_size(n, Path(work), args.workers, args.parallel, args.repeats)
+            print(
+                f"{n}: one file {r['ingest']['one_file_seconds']} s, partitions {r['ingest']['partitions_seconds']} s",
+                flush=True,
+            )
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    args.doc.write_text(markdown(results), encoding="utf-8")
+    print(f"wrote {args.out} and {args.doc}")
+
+
+if __name__ == "__main__":
+    main()
