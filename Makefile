@@ -49,12 +49,14 @@ clean:
 	rm -rf $(VENV) *.egg-info $(DB) $(DB)-wal $(DB)-shm $(DB).lock
 
 # Benchmark (issue 5): ingest and queries; not part of `make test`. Writes bench/results.json and
-# docs/benchmarks.md. The 100,000-article size takes over an hour on 2 cores: `make bench SIZES=1000` is quick.
+# docs/benchmarks.md, then the partition figures (bench-partitions, below). The 100,000-article size takes
+# over an hour on 2 cores: `make bench SIZES=1000` is quick.
 SIZES ?= 1000 10000 100000
 WORKERS ?= 2
 .PHONY: bench
 bench: install
 	$(BIN)/python -m bench.ingest_bench --sizes $(SIZES) --workers $(WORKERS)
+	$(BIN)/python -m bench.partition_bench --sizes $(SIZES) --workers $(WORKERS) --parallel $(PARALLEL)
 
 # Partitions (issue 14): the same articles as one file and as 12 monthly partitions ingested
 # PARALLEL at a time; ingest time, search and map latency. Writes bench/partition_results.json and

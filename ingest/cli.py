@@ -168,9 +168,11 @@ def serve(ctx, archive_dir, db_path, host, port, live, online_tiles, crossdb):
     --archive`: each is a database of its own, and /search, the map, entity pages, the
     network and the timeline span them all.
 
-    Examples:
+    Example:
 
         newsarchive serve --db archive.db --port 8001
+
+    Example (a partitioned archive):
 
         newsarchive serve news/ --port 8001
     """
