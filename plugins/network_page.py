@@ -64,6 +64,12 @@ async def network(request, datasette):
     await datasette.ensure_permissions(request.actor, ["view-instance", ("view-database", db.name)])
     top, types = parse_top(request.args.get("top")), parse_types(request.args.get("type"))
     data = await network_data(db, top, types)
+    return await network_response(request, datasette, db.name, top, types, data)
+
+
+async def network_response(request, datasette, database: str, top: int, types: list[str], data: dict) -> Response:
+    """The network page (or its JSON) for `data`: one archive's (here) or the partitions'
+    (plugins/partitions.py), whose links go to /entity pages."""
     for node in data["nodes"]:
         node["url"] = datasette.urls.path(f"/entity/{node['id']}")
     if request.url_vars.get("format") == "json":
@@ -72,7 +78,7 @@ async def network(request, datasette):
         await datasette.render_template(
             "network.html",
             {
-                "database": db.name,
+                "database": database,
                 "top": top,
                 "types": types,
                 "all_types": TYPES,

@@ -17,9 +17,7 @@ look for the archive; every page that looks there is answered here instead.
 
 import re
 from dataclasses import replace
-from datetime import UTC, datetime
 from urllib.parse import urlencode
-from xml.etree import ElementTree as ET
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
@@ -161,41 +159,7 @@ async def feed(request, datasette):
         except QueryInterrupted:
             rows = []
     query = PeriodSearch(plain, periods).query_string(size=Search().size)
-    self_url = datasette.absolute_url(request, datasette.urls.path("/search.atom") + f"?{query}")
-    atom, sub = search_feed.ATOM, search_feed.sub
-    root = ET.Element(f"{{{atom}}}feed")
-    sub(root, "title", f"News archive search: {search_feed.describe(plain)}")
-    sub(root, "id", self_url)
-    sub(root, "link", rel="self", type="application/atom+xml", href=self_url)
-    sub(
-        root,
-        "link",
-        rel="alternate",
-        type="text/html",
-        href=datasette.absolute_url(request, datasette.urls.path("/search") + f"?{query}"),
-    )
-    stamps = [search_feed.timestamp(row) for row in rows]
-    sub(root, "updated", max(stamps) if stamps else datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
-    sub(sub(root, "author"), "name", datasette.metadata("title") or "newsarchive")
-    for row, stamp in zip(rows, stamps):
-        url = datasette.absolute_url(
-            request, datasette.urls.path(f"/article/{row['article_id']}") + f"#s{row['sentence']}"
-        )
-        entry = sub(root, "entry")
-        sub(entry, "title", row["title"] or row["article_id"])
-        sub(entry, "id", url)
-        sub(entry, "link", rel="alternate", type="text/html", href=url)
-        sub(entry, "updated", stamp)
-        if row["published"]:
-            sub(entry, "published", stamp)
-        sub(
-            entry,
-            "summary",
-            f"{row['outlet'] or 'outlet unknown'}, {row['published'] or 'date unknown'}: {row['text']}",
-            type="text",
-        )
-    body = ET.tostring(root, encoding="unicode", xml_declaration=True)
-    return Response(body, content_type="application/atom+xml; charset=utf-8")
+    return search_feed.atom_response(request, datasette, search_feed.describe(plain), query, rows)
 
 
 async def entity(request, datasette):
@@ -253,24 +217,7 @@ async def network(request, datasette):
     data = await merged.network(
         parts, network_page.NODES_SQL, network_page.EDGES_SQL, top, types, network_page.TIME_LIMIT_MS
     )
-    for node in data["nodes"]:
-        node["url"] = datasette.urls.path(f"/entity/{node['id']}")
-    if request.url_vars.get("format") == "json":
-        return Response.json({"top": top, "types": types, **data})
-    return Response.html(
-        await datasette.render_template(
-            "network.html",
-            {
-                "database": parts[0].period,
-                "top": top,
-                "types": types,
-                "all_types": network_page.TYPES,
-                "max_top": network_page.MAX_TOP,
-                "network": data,
-            },
-            request=request,
-        )
-    )
+    return await network_page.network_response(request, datasette, parts[0].period, top, types, data)
 
 
 async def places_map(request, datasette):

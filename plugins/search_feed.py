@@ -67,10 +67,16 @@ async def feed(request, datasette):
             rows = [dict(r) for r in await db.execute(*search.page_sql())]
         except QueryInterrupted:
             rows = []
-    query = search.query_string(size=Search().size)
+    return atom_response(request, datasette, describe(search), search.query_string(size=Search().size), rows)
+
+
+def atom_response(request, datasette, described: str, query: str, rows: list[dict]) -> Response:
+    """The feed of `rows` (matches with their article's headline, outlet and dates) for the
+    search `described`, whose query string is `query`: one archive's (here) or the partitions'
+    (plugins/partitions.py)."""
     self_url = datasette.absolute_url(request, datasette.urls.path("/search.atom") + f"?{query}")
     root = ET.Element(f"{{{ATOM}}}feed")
-    sub(root, "title", f"News archive search: {describe(search)}")
+    sub(root, "title", f"News archive search: {described}")
     sub(root, "id", self_url)
     sub(root, "link", rel="self", type="application/atom+xml", href=self_url)
     sub(
