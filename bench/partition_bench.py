@@ -17,12 +17,16 @@ partitions (`ingest --archive DIR --partition month`), ingested and served.
 
 Results go to bench/partition_results.json and docs/partition-benchmarks.md.
 
-    python -m bench.partition_bench [--sizes 1000] [--workers 2] [--parallel 2] [--repeats 20]
+    python -m bench.partition_bench [--sizes 1000] [--workers 2] [--parallel 2] [--repeats 20] [--work DIR]
+
+`--work DIR` keeps the corpora and archives in DIR (a temporary directory otherwise), so the
+one-file archive can be timed again by bench/query_bench.py without a second ingest.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -236,11 +240,17 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "partition_results.json")
     parser.add_argument("--doc", type=Path, default=ROOT / "docs" / "partition-benchmarks.md")
+    parser.add_argument("--work", type=Path, help="keep the corpora and archives here (a fresh directory)")
     args = parser.parse_args()
     results = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "repeats": args.repeats, "sizes": {}}
-    with tempfile.TemporaryDirectory(prefix="newsarchive-partitions-") as work:
+    with contextlib.ExitStack() as stack:
+        if args.work:
+            args.work.mkdir(parents=True, exist_ok=False)
+            work = args.work
+        else:
+            work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="newsarchive-partitions-")))
         for n in args.sizes:
-            results["sizes"][str(n)] = r = bench_size(n, Path(work), args.workers, args.parallel, args.repeats)
+            results["sizes"][str(n)] = r = bench_size(n, work, args.workers, args.parallel, args.repeats)
             print(
                 f"{n}: one file {r['ingest']['one_file_seconds']} s, partitions {r['ingest']['partitions_seconds']} s",
                 flush=True,
