@@ -13,10 +13,19 @@ import httpx
 import pytest
 import sqlite_utils
 import yaml
-from support import ROOT, SEEDS, copy_with_article, free_port, hostile_article, start_server, stop_server
+from support import (
+    ROOT,
+    SEEDS,
+    copy_with_article,
+    free_port,
+    hostile_article,
+    ingest_archive,
+    start_server,
+    stop_server,
+)
 
 from ingest.models import Article
-from ingest.serve import SETTINGS, datasette_args, site_file
+from ingest.serve import SETTINGS, ServerProcess, datasette_args, site_file
 
 
 @pytest.fixture(scope="session")
@@ -116,3 +125,25 @@ def make_datasette(metadata):
 @pytest.fixture
 def ds(make_datasette, archive_db):
     return make_datasette(archive_db)
+
+
+# An archive of partitions (issue 14: ingest --archive, serve DIR), for tests/test_archive_*.py
+# and tests/test_browser_archive.py.
+@pytest.fixture(scope="session")
+def seeds_archive(tmp_path_factory):
+    """seeds/ by month: 2024-07.db, 2023-09.db and undated.db."""
+    return ingest_archive(tmp_path_factory.mktemp("served-archive") / "news", SEEDS)
+
+
+@pytest.fixture(scope="session")
+def archive_server(seeds_archive, tmp_path_factory):
+    log = tmp_path_factory.mktemp("archive-server") / "datasette.log"
+    server = ServerProcess.serving_archive(seeds_archive, log).start(timeout=120)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def archive_http(archive_server):
+    with httpx.Client(base_url=archive_server.url, timeout=60) as client:
+        yield client

@@ -116,3 +116,14 @@ def stop_server(server: ServerProcess) -> None:
 def load_plugin(name: str):
     """A plugin module as the package ships it (`ingest/site/plugins/`), to test its functions directly."""
     return importlib.import_module(f"ingest.site.plugins.{name}")
+
+
+def ingest_archive(folder: Path, *paths, granularity: str = "month") -> Path:
+    """`paths` ingested into the archive directory `folder` by the real CLI (`ingest --archive`)."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "ingest", "ingest", *map(str, paths), "--archive", str(folder)]
+    result = subprocess.run([*command, "--partition", granularity], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return folder

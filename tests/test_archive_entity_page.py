@@ -5,7 +5,6 @@ co-mentions and months of the same articles in one file, and its mentions from e
 import re
 
 import pytest
-from test_archive_serve import archive_http, archive_server, seeds_archive  # noqa: F401  (fixtures)
 
 from ingest.store import entity_id
 

@@ -7,7 +7,6 @@ import io
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from test_archive_serve import archive_http, archive_server, seeds_archive  # noqa: F401  (fixtures)
 
 
 @pytest.fixture

@@ -1,59 +1,16 @@
-"""`newsarchive serve DIR`: every partition of an archive (seeds/ ingested by month) is a
+"""`newsarchive serve DIR`: every partition of an archive (seeds/ ingested by month, the
+`seeds_archive` and `archive_http` fixtures of conftest.py) is a
 database of a real Datasette process; SQL across periods through --crossdb (at most 10
 partitions attached, the newest); one partition still opens alone as a single archive."""
 
 import json
-import subprocess
-import sys
 
 import httpx
-import pytest
 import sqlite_utils
-from support import ROOT, SEEDS
+from support import SEEDS, ingest_archive
 
 from ingest.archive import partition_files
 from ingest.serve import CROSSDB_LIMIT, ServerProcess, datasette_args
-
-
-def ingest_archive(folder, *paths, granularity="month"):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ingest",
-            "ingest",
-            *map(str, paths),
-            "--archive",
-            str(folder),
-            "--partition",
-            granularity,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr
-    return folder
-
-
-@pytest.fixture(scope="session")
-def seeds_archive(tmp_path_factory):
-    """seeds/ by month: 2024-07.db, 2023-09.db and undated.db."""
-    return ingest_archive(tmp_path_factory.mktemp("served-archive") / "news", SEEDS)
-
-
-@pytest.fixture(scope="session")
-def archive_server(seeds_archive, tmp_path_factory):
-    log = tmp_path_factory.mktemp("archive-server") / "datasette.log"
-    server = ServerProcess.serving_archive(seeds_archive, log).start(timeout=120)
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def archive_http(archive_server):
-    with httpx.Client(base_url=archive_server.url, timeout=60) as client:
-        yield client
 
 
 def test_every_partition_is_a_database(archive_http):

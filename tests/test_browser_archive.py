@@ -3,7 +3,6 @@ with `ingest --archive`, served with `serve DIR`; the search shows results from 
 the period filter narrows them; the map and an entity page span the periods."""
 
 import pytest
-from test_archive_serve import archive_server, seeds_archive  # noqa: F401  (fixtures)
 from test_browser import browser, screenshot, wait_for_markers  # noqa: F401  (fixtures: headless chromium, screenshots)
 
 
