@@ -157,6 +157,25 @@ def time_sqlite(run, repeats: int) -> list[float]:
     return times
 
 
+RAW_LIMIT_S = 30  # a sqlite3 side slower than this once is reported as such, not timed
+
+
+def bounded(raw: sqlite3.Connection, run):
+    """(run()'s result, ms) in sqlite3, or (None, None) when it takes over RAW_LIMIT_S."""
+    deadline = time.perf_counter() + RAW_LIMIT_S
+    raw.set_progress_handler(lambda: time.perf_counter() > deadline, 100_000)
+    started = time.perf_counter()
+    try:
+        result = run()
+        return result, round((time.perf_counter() - started) * 1000, 1)
+    except sqlite3.OperationalError as error:
+        if "interrupted" not in str(error):
+            raise
+        return None, None
+    finally:
+        raw.set_progress_handler(None, 0)
+
+
 def load_plugin(name: str):
     spec = importlib.util.spec_from_file_location(f"query_bench_{name}", ROOT / "plugins" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
@@ -187,9 +206,7 @@ def canned_case(server, raw, database, queries, name, params, max_rows, repeats)
     finding, not a failure of the benchmark: it is reported as the case's "error", with the
     time the same SQL takes in sqlite3 once."""
     sql = queries[name]["sql"]
-    started = time.perf_counter()
-    expected = raw.execute(sql, params).fetchall()
-    once_ms = (time.perf_counter() - started) * 1000
+    expected, once_ms = bounded(raw, lambda: raw.execute(sql, params).fetchall())
     url = f"/{database}/{name}?{urlencode(params)}"
     status, body = server.get(f"/{database}/{name}.json?{urlencode(params)}")
     if status != 200:
@@ -197,14 +214,16 @@ def canned_case(server, raw, database, queries, name, params, max_rows, repeats)
             message = json.loads(body).get("error") or body[:200].decode(errors="replace")
         except ValueError:
             message = body[:200].decode(errors="replace")
-        return {"url": url, "error": f"HTTP {status}: {plain(message)}", "sqlite_once_ms": round(once_ms, 1)}
+        return {"url": url, "error": f"HTTP {status}: {plain(message)}", "sqlite_once_ms": once_ms}
     page = json.loads(body)
-    if len(page["rows"]) != min(len(expected), max_rows):
+    if expected is not None and len(page["rows"]) != min(len(expected), max_rows):
         raise RuntimeError(f"{name} {params}: Datasette returned {len(page['rows'])} rows, sqlite3 {len(expected)}")
     html = time_http(server, f"/{database}/{name}?{urlencode(params)}", repeats)
     as_json = time_http(server, f"/{database}/{name}.json?{urlencode(params)}", repeats)
-    direct = time_sqlite(lambda: raw.execute(sql, params).fetchall(), repeats)
-    shown = {"rows": len(page["rows"])} | ({"total": len(expected), "truncated": True} if page["truncated"] else {})
+    direct = time_sqlite(lambda: raw.execute(sql, params).fetchall(), repeats) if expected is not None else None
+    shown = {"rows": len(page["rows"])}
+    if page["truncated"]:
+        shown |= {"truncated": True} | ({"total": len(expected)} if expected is not None else {})
     return summary(html, as_json, direct, **shown, url=url)
 
 
@@ -263,9 +282,20 @@ def table_case(server, raw, database, table, facets, page_size, facet_size, repe
     def run():
         return [raw.execute(statement, values).fetchall() for statement, values in statements]
 
-    started = time.perf_counter()
-    rows, count, *grouped = run()
-    once_ms = (time.perf_counter() - started) * 1000
+    result, once_ms = bounded(raw, run)
+    if result is None:
+        return summary(
+            time_http(server, html_path, repeats),
+            time_http(server, json_path, repeats),
+            None,
+            rows=len(page["rows"]),
+            count_shown=page["filtered_table_rows_count"] is not None,
+            facets=facet_names(facets),
+            facets_timed_out=[name for name in facet_names(facets) if name not in page["facet_results"]],
+            url=html_path,
+            sqlite_once_ms=None,
+        )
+    rows, count, *grouped = result
     shown, total = len(page["rows"]), count[0][0]
     counted_total = page["filtered_table_rows_count"]
     if shown != min(len(rows), page_size) or counted_total not in (None, total):
@@ -292,7 +322,7 @@ def table_case(server, raw, database, table, facets, page_size, facet_size, repe
         facets_timed_out=timed_out,
         suggested_facets=len(page["suggested_facets"]),
         url=html_path,
-        sqlite_once_ms=round(once_ms, 1),
+        sqlite_once_ms=once_ms,
     )
 
 
@@ -302,23 +332,26 @@ def page_case(server, raw, html_path, json_path, run, repeats, rows=None, error=
     result is the page's rows). `rows(body)`, if given, counts the rows the data form holds;
     it must equal the first result's. `error(body)`, if given, is the error a page answered
     with HTTP 200 (the search desk's "took too long"), reported instead of figures."""
-    started = time.perf_counter()
-    first = run()[0]
-    once_ms = round((time.perf_counter() - started) * 1000, 1)
+    result, once_ms = bounded(raw, run)
+    first = result[0] if result is not None else None
     for path in [p for p in (html_path, json_path) if p]:
         status, body = server.get(path)
         if status != 200:
             return error_case(html_path, status, body, once_ms)
         if error and path == json_path and error(body):
             return {"url": html_path, "error": error(body), "sqlite_once_ms": once_ms}
-    shown = len(first)
+    shown = len(first) if first is not None else None
     if rows is not None:
         shown = rows(server.get(json_path)[1])
+        if first is None:
+            pass  # sqlite3 took too long to compare with
+        elif shown == 0 and first:  # a page that gave up quietly (the feed's search at the time limit)
+            return {"url": html_path, "error": f"no rows (sqlite3: {len(first)}): cut off", "sqlite_once_ms": once_ms}
         if shown != len(first):
             raise RuntimeError(f"{json_path}: {shown} rows, sqlite3 {len(first)}")
     html_ms = time_http(server, html_path, repeats)
     data = time_http(server, json_path, repeats) if json_path else None
-    direct = time_sqlite(run, repeats)
+    direct = time_sqlite(run, repeats) if first is not None else None
     return summary(html_ms, data, direct, rows=shown, url=html_path, sqlite_once_ms=once_ms)
 
 
@@ -340,14 +373,22 @@ def search_run(raw, params: dict):
             raw.execute(*search.counts_sql()).fetchall(),
         ]
 
-    async def execute(sql, values):
-        return raw.execute(sql, values).fetchall()
-
     def run():
-        found = asyncio.run(runner(execute, search))
+        found = asyncio.run(runner(rows_of(raw), search))
         return [found["rows"], found]
 
     return run
+
+
+def rows_of(raw):
+    """An awaitable `execute(sql, params)` over sqlite3 giving rows by name, as Datasette's does."""
+
+    async def execute(sql, values):
+        cursor = raw.cursor()
+        cursor.row_factory = sqlite3.Row
+        return cursor.execute(sql, values).fetchall()
+
+    return execute
 
 
 def desk_cases(server, raw, database, queries, repeats) -> dict:
@@ -447,10 +488,16 @@ def desk_cases(server, raw, database, queries, repeats) -> dict:
 
 
 def entity_run(raw, queries, entity_page, entity):
-    """What the entity page runs: `entity_page.statements` where the plugin has it, else its
-    chart's canned query and its three lists, as before."""
-    if hasattr(entity_page, "page_statements"):
-        return lambda: entity_page.page_statements(lambda sql, params: raw.execute(sql, params).fetchall(), entity)
+    """What the entity page runs: its chart's canned query and `entity_page.gather` (its
+    counts and lists) where the plugin has it, else the three lists as before it."""
+    if hasattr(entity_page, "gather"):
+        months = (queries["entity_months"]["sql"], {"entity": str(entity)})
+
+        def run():
+            found = asyncio.run(entity_page.gather(rows_of(raw), entity))
+            return [raw.execute(*months).fetchall(), found]
+
+        return run
     return statements_run(
         raw,
         [
@@ -482,12 +529,13 @@ def article_sql(article_page) -> list[str]:
 
 def summary(html, as_json, direct, **extra) -> dict:
     """Percentiles of the HTML, data-form (None: not timed) and sqlite3 times, and their ratios."""
-    http_ms, sqlite_ms = percentiles(html), percentiles(direct)
+    http_ms = percentiles(html)
     json_ms = percentiles(as_json) if as_json else None
+    sqlite_ms = percentiles(direct) if direct else None  # None: sqlite3 took over RAW_LIMIT_S
     ratios = {
-        "ratio_p50": http_ms["p50"] / sqlite_ms["p50"],
-        "ratio_p95": http_ms["p95"] / sqlite_ms["p95"],
-        "json_ratio_p50": json_ms["p50"] / sqlite_ms["p50"] if json_ms else None,
+        "ratio_p50": http_ms["p50"] / sqlite_ms["p50"] if sqlite_ms else None,
+        "ratio_p95": http_ms["p95"] / sqlite_ms["p95"] if sqlite_ms else None,
+        "json_ratio_p50": json_ms["p50"] / sqlite_ms["p50"] if json_ms and sqlite_ms else None,
     }
     return {
         **extra,
@@ -670,11 +718,11 @@ def markdown(results: dict) -> list[str]:
         url = f"`{case['url']}`" if case.get("url") else ""
         if "error" in case:
             once = case.get("sqlite_once_ms")
-            lines.append(
-                f"| {name} | {url} | – | **{case['error']}** | | once: {once if once is not None else '–'} | | |"
-            )
+            once = once if once is not None else f"over {RAW_LIMIT_S} s"
+            lines.append(f"| {name} | {url} | – | **{case['error']}** | | once: {once} | | |")
             continue
-        rows = f"{case['rows']:,}" + (f" of {case['total']:,}" if "total" in case else "")
+        rows = "–" if case.get("rows") is None else f"{case['rows']:,}"
+        rows += f" of {case['total']:,}" if "total" in case else ""
         if case.get("truncated"):
             rows += " (truncated)"
         notes = []
@@ -684,10 +732,11 @@ def markdown(results: dict) -> list[str]:
             notes.append("count not shown")
         note = f" ({'; '.join(notes)})" if notes else ""
         json_ratio = case["json_ratio_p50"] if case.get("json_ratio_p50") is not None else "–"
+        ratios = f"{case['ratio_p50']} / {case['ratio_p95']}" if case.get("ratio_p50") is not None else "–"
+        raw_ms = triple(case["sqlite_ms"]) if case.get("sqlite_ms") else f"over {RAW_LIMIT_S} s once"
         lines.append(
             f"| {name}{note} | {url} | {rows} | {triple(case['http_ms'])} | {triple(case.get('json_ms'))} "
-            f"| {triple(case['sqlite_ms'])} | {case['ratio_p50']} / {case['ratio_p95']} "
-            f"| {json_ratio} |"
+            f"| {raw_ms} | {ratios} | {json_ratio} |"
         )
     c = results["csv"]
     figures = (
