@@ -15,7 +15,7 @@ holding `factor` times as many articles, as a bigger corpus from `bench/generate
 
 Then the counts the ingest keeps (`entities.mentions`, `places.mentions`, the clusters'
 sentence and article counts and, where the archive has them, the counts of migration 0006:
-`ingest.store.refresh_entity_counts`) are recounted,
+`ingest.store.refresh_desk_counts`) are recounted,
 the FTS indexes are rebuilt (`ingest.store.create_fts`), and the shared-passage mark is set
 past the last sentence, so the copy is served as it is and never indexed again.
 
@@ -145,7 +145,7 @@ def scale(source: Path, out: Path, factor: int, shift_days: int = 1, log=print) 
     db = sqlite_utils.Database(out)
     store.create_fts(db)
     if "entity_dates" in present:  # the counts migration 0006 keeps, counted again
-        store.refresh_entity_counts(db)
+        store.refresh_desk_counts(db)
     db.execute("PRAGMA journal_mode = DELETE")
     counted = {t: db[t].count for t in ("articles", "sentences", "mentions") if t in present}
     db.close()

@@ -272,10 +272,10 @@ def _count_mentions(conn: sqlite3.Connection, article_id: str, sign: int) -> Non
                      WHERE places.entity_id = counted.entity_id""",
         [sign, article_id],
     )
-    save_entity_counts(conn, article_id, sign)
+    save_desk_counts(conn, article_id, sign)
 
 
-def save_entity_counts(conn: sqlite3.Connection, article_id: str, sign: int) -> None:
+def save_desk_counts(conn: sqlite3.Connection, article_id: str, sign: int) -> None:
     """Add (sign 1) or take away (sign -1) the article's mentions from `entity_dates` (mentions
     and articles per entity and publication date, '' for none) and `entity_spellings` (mentions
     per entity and spelling), the counts the entity page, its chart and every look-up of an
@@ -310,9 +310,9 @@ def save_entity_counts(conn: sqlite3.Connection, article_id: str, sign: int) -> 
         )
 
 
-def refresh_entity_counts(db: sqlite_utils.Database) -> None:
-    """`entity_dates` and `entity_spellings` counted again from the mentions (migration 0006 on
-    an older archive, bench/scale_archive.py on a replicated one)."""
+def refresh_desk_counts(db: sqlite_utils.Database) -> None:
+    """`entity_dates`, `entity_spellings` and `dated_months` counted again from the mentions
+    (migration 0006 on an older archive, bench/scale_archive.py on a replicated one)."""
     with db.atomic():  # a savepoint inside a migration's transaction
         db.execute("DELETE FROM entity_dates")
         db.execute(
@@ -324,6 +324,11 @@ def refresh_entity_counts(db: sqlite_utils.Database) -> None:
         db.execute(
             """INSERT INTO entity_spellings (entity_id, surface, mentions)
                SELECT entity_id, surface, count(*) FROM mentions GROUP BY 1, 2"""
+        )
+        db.execute("DELETE FROM dated_months")
+        db.execute(
+            """INSERT INTO dated_months (month, events) SELECT substr(date_start, 1, 7), count(*)
+               FROM dated_mentions WHERE date_start IS NOT NULL GROUP BY 1"""
         )
 
 

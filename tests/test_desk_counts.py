@@ -1,20 +1,20 @@
-"""The counts kept as articles are written (migration 0006, store.save_entity_counts): always
+"""The counts kept as articles are written (migration 0006, store.save_desk_counts): always
 what counting the mentions table gives, through new, replaced and failed articles, and
 `entity_names` answering from them as it did from the mentions."""
 
 import pytest
 from support import article_from_sentences, save
 
-from ingest.models import Entity
+from ingest.models import DatedMention, Entity
 from ingest.schema import open_database
-from ingest.store import refresh_entity_counts, save_article
+from ingest.store import refresh_desk_counts, save_article
 
 PUTIN = Entity("Q7747", "Vladimir Putin", "person", "Q7747")
 KIM = Entity("Q56226", "Kim Jong Un", "person", "Q56226")
 
 
-def counted(db) -> tuple[set, set]:
-    """entity_dates and entity_spellings as a fresh count of the mentions would make them."""
+def counted(db) -> tuple[set, set, set]:
+    """entity_dates, entity_spellings and dated_months as a fresh count would make them."""
     dates = set(
         db.execute(
             """select m.entity_id, coalesce(a.published, ''), count(*), count(distinct m.article_id)
@@ -22,19 +22,28 @@ def counted(db) -> tuple[set, set]:
         ).fetchall()
     )
     spellings = set(db.execute("select entity_id, surface, count(*) from mentions group by 1, 2").fetchall())
-    return dates, spellings
+    months = set(
+        db.execute(
+            "select substr(date_start, 1, 7), count(*) from dated_mentions where date_start is not null group by 1"
+        ).fetchall()
+    )
+    return dates, spellings, months
 
 
-def kept(db) -> tuple[set, set]:
+def kept(db) -> tuple[set, set, set]:
     return (
         set(db.execute("select entity_id, published, mentions, articles from entity_dates").fetchall()),
         set(db.execute("select entity_id, surface, mentions from entity_spellings").fetchall()),
+        set(db.execute("select month, events from dated_months where events > 0").fetchall()),
     )
 
 
 def article(article_id, published, names):
     text = " ".join(name for name, _ in names) + " bertemu."
-    return article_from_sentences(article_id, "t", [text], [(0, n, e) for n, e in names], published=published)
+    dates = [DatedMention(0, 0, 1, "x", published, published, "day", False)] if published else []
+    return article_from_sentences(
+        article_id, "t", [text], [(0, n, e) for n, e in names], published=published, dates=dates
+    )
 
 
 def test_kept_counts_follow_new_replaced_and_failed_articles(tmp_path):
@@ -48,6 +57,7 @@ def test_kept_counts_follow_new_replaced_and_failed_articles(tmp_path):
     save(db, article("a2", "2025-05-05", [("Kim", KIM)]))  # replaced: other date, other entity
     assert kept(db) == counted(db)
     assert all(m > 0 for *_, m, _ in kept(db)[0]) and all(m > 0 for *_, m in kept(db)[1])  # none left at zero
+    assert ("2024-01", 1) in kept(db)[2] and ("2025-05", 1) in kept(db)[2]
     broken = article("a1", "2020-01-01", [("Putin", PUTIN)])
     broken.mentions[0].sentence_position = 9
     before = kept(db)
@@ -55,7 +65,8 @@ def test_kept_counts_follow_new_replaced_and_failed_articles(tmp_path):
         save_article(db, broken, "t")  # rolled back, counts too
     assert kept(db) == before == counted(db)
     db.execute("delete from entity_dates")
-    refresh_entity_counts(db)
+    db.execute("delete from dated_months")
+    refresh_desk_counts(db)
     assert kept(db) == counted(db)
 
 
