@@ -137,13 +137,18 @@ def time_http(server: Server, path: str, repeats: int) -> list[float]:
             response = connection.getresponse()
             response.read()
             elapsed = time.perf_counter() - started
-            if response.status != 200:
-                raise RuntimeError(f"GET {path} answered {response.status}")
+            if response.status != 200:  # a page that passed its check and then failed: counted, said
+                FAILED.append(f"{path}: HTTP {response.status}")
+                if response.status < 500 and response.status != 400:
+                    raise RuntimeError(f"GET {path} answered {response.status}")
             if i:
                 times.append(elapsed)
     finally:
         connection.close()
     return times
+
+
+FAILED: list[str] = []  # timed requests that did not answer 200, for the report
 
 
 def time_sqlite(run, repeats: int) -> list[float]:
@@ -155,6 +160,13 @@ def time_sqlite(run, repeats: int) -> list[float]:
         if i:
             times.append(time.perf_counter() - started)
     return times
+
+
+ONLY: re.Pattern | None = None  # measure_queries(only=...): the cases to run
+
+
+def wanted(name: str) -> bool:
+    return ONLY is None or bool(ONLY.search(name))
 
 
 RAW_LIMIT_S = 30  # a sqlite3 side slower than this once is reported as such, not timed
@@ -405,85 +417,93 @@ def desk_cases(server, raw, database, queries, repeats) -> dict:
             params = {**params, "outlet": outlet[0]}
         query = urlencode(params)
         run = search_run(raw, params)
-        cases[f"search desk: {label}"] = page_case(
-            server,
-            raw,
-            f"/search?{query}",
-            f"/search.json?{query}",
-            run,
-            repeats,
-            rows=lambda body: len(json.loads(body)["rows"]),
-            error=lambda body: json.loads(body).get("error"),
-        )
-        if label == "common word":
-            feed = {**params, "size": "50"}
-            cases["search feed (Atom)"] = page_case(
+        if wanted(f"search desk: {label}"):
+            cases[f"search desk: {label}"] = page_case(
                 server,
                 raw,
-                f"/search.atom?{query}",
-                f"/search.atom?{query}",
-                search_run(raw, feed),
+                f"/search?{query}",
+                f"/search.json?{query}",
+                run,
                 repeats,
-                rows=lambda body: body.count(b"<entry>"),
+                rows=lambda body: len(json.loads(body)["rows"]),
+                error=lambda body: json.loads(body).get("error"),
             )
+        if label == "common word":
+            feed = {**params, "size": "50"}
+            if wanted("search feed (Atom)"):
+                cases["search feed (Atom)"] = page_case(
+                    server,
+                    raw,
+                    f"/search.atom?{query}",
+                    f"/search.atom?{query}",
+                    search_run(raw, feed),
+                    repeats,
+                    rows=lambda body: body.count(b"<entry>"),
+                )
     entity_page = load_plugin("entity_page")
     ranked = [r[0] for r in raw.execute("select id from entities order by mentions desc, id")]
     for label, entity in (("most mentioned entity", ranked[0]), ("median entity", ranked[len(ranked) // 2])):
-        cases[f"entity page, {label}"] = page_case(
-            server,
-            raw,
-            f"/entity/{entity}",
-            f"/{database}/entity_months.json?entity={entity}&_shape=array",
-            entity_run(raw, queries, entity_page, entity),
-            repeats,
-            rows=lambda body: len(json.loads(body)),
-        )
-    cases["mentions_of, most mentioned entity"] = canned_case(
-        server, raw, database, queries, "mentions_of", {"entity": str(ranked[0])}, 2000, repeats
-    )
-    for label, entity in (("", ""), (" for an entity", "Putin")):
-        cases[f"timeline page{label}"] = page_case(
-            server,
-            raw,
-            f"/timeline?entity={entity}",
-            f"/{database}/timeline_months.json?entity={entity}&_shape=array",
-            statements_run(
+        if wanted(f"entity page, {label}"):
+            cases[f"entity page, {label}"] = page_case(
+                server,
                 raw,
-                [
-                    (queries["timeline_months"]["sql"], {"entity": entity}),
-                    (f"select * from ({queries['timeline']['sql']}) limit 100", {"entity": entity}),
-                ],
-            ),
-            repeats,
-            rows=lambda body: len(json.loads(body)),
+                f"/entity/{entity}",
+                f"/{database}/entity_months.json?entity={entity}&_shape=array",
+                entity_run(raw, queries, entity_page, entity),
+                repeats,
+                rows=lambda body: len(json.loads(body)),
+            )
+    if wanted("mentions_of, most mentioned entity"):
+        cases["mentions_of, most mentioned entity"] = canned_case(
+            server, raw, database, queries, "mentions_of", {"entity": str(ranked[0])}, 2000, repeats
         )
+    for label, entity in (("", ""), (" for an entity", "Putin")):
+        if wanted(f"timeline page{label}"):
+            cases[f"timeline page{label}"] = page_case(
+                server,
+                raw,
+                f"/timeline?entity={entity}",
+                f"/{database}/timeline_months.json?entity={entity}&_shape=array",
+                statements_run(
+                    raw,
+                    [
+                        (queries["timeline_months"]["sql"], {"entity": entity}),
+                        (f"select * from ({queries['timeline']['sql']}) limit 100", {"entity": entity}),
+                    ],
+                ),
+                repeats,
+                rows=lambda body: len(json.loads(body)),
+            )
     desk = load_plugin("desk")
-    cases["home page"] = page_case(
-        server,
-        raw,
-        "/",
-        f"/{database}.json",
-        statements_run(raw, [(sql, {}) for sql in desk_count_sql(desk)]),
-        repeats,
-    )
+    if wanted("home page"):
+        cases["home page"] = page_case(
+            server,
+            raw,
+            "/",
+            f"/{database}.json",
+            statements_run(raw, [(sql, {}) for sql in desk_count_sql(desk)]),
+            repeats,
+        )
     article = raw.execute("select id from articles order by sentence_count desc, id limit 1").fetchone()[0]
     article_page = load_plugin("article_page")
-    cases["article page (the longest article)"] = page_case(
-        server,
-        raw,
-        f"/article/{article}",
-        None,
-        statements_run(raw, [(sql, [article]) for sql in article_sql(article_page)]),
-        repeats,
-    )
-    cases["CSV of an article's sentences"] = page_case(
-        server,
-        raw,
-        f"/{database}/sentences.csv?article_id={article}&_size=max",
-        None,
-        statements_run(raw, [("select * from sentences where article_id = ? order by id", [article])]),
-        repeats,
-    )
+    if wanted("article page (the longest article)"):
+        cases["article page (the longest article)"] = page_case(
+            server,
+            raw,
+            f"/article/{article}",
+            None,
+            statements_run(raw, [(sql, [article]) for sql in article_sql(article_page)]),
+            repeats,
+        )
+    if wanted("CSV of an article's sentences"):
+        cases["CSV of an article's sentences"] = page_case(
+            server,
+            raw,
+            f"/{database}/sentences.csv?article_id={article}&_size=max",
+            None,
+            statements_run(raw, [("select * from sentences where article_id = ? order by id", [article])]),
+            repeats,
+        )
     return cases
 
 
@@ -631,17 +651,21 @@ def timed(run) -> float:
     return time.perf_counter() - started
 
 
-def measure_queries(db_path: Path, repeats: int = 20, csv_repeats: int = 3) -> dict:
+def measure_queries(db_path: Path, repeats: int = 20, csv_repeats: int = 3, only: str | None = None) -> dict:
     """Serve `db_path` as `newsarchive serve` does and time every case against sqlite3.
 
     Returns {"cases": {name: {"url", "rows", "http_ms", "json_ms", "sqlite_ms" (each
     {"p50", "p95", "p99"} in ms; http_ms is the HTML page), "ratio_p50", "ratio_p95",
     "json_ratio_p50", ...}}, "csv": {"rows", "bytes", "http_mb_s", "sqlite_mb_s", "ratio", ...},
     "server": {"datasette", "settings"}, "articles", "sentences", "repeats"}; JSON-serialisable.
-    The CSV is streamed once untimed and `csv_repeats` times timed (the median is reported).
+    The CSV is streamed once untimed and `csv_repeats` times timed (the median is reported);
+    `csv_repeats` 0 leaves it out. `only` (a regular expression) keeps the cases whose name it finds.
     """
     if repeats < 2:
         raise ValueError("repeats must be at least 2 for percentiles")
+    global ONLY
+    ONLY = re.compile(only) if only else None
+    FAILED.clear()
     db_path = Path(db_path).resolve()
     metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
     described = metadata["databases"]["archive"]  # plugins/database_alias.py applies it to any file
@@ -658,24 +682,32 @@ def measure_queries(db_path: Path, repeats: int = 20, csv_repeats: int = 3) -> d
             max_rows, queries = settings["max_returned_rows"], described["queries"]
             cases = {}
             for label, q in SEARCHES.items():
-                cases[f"search: {label}"] = canned_case(
-                    server, raw, database, queries, "search", {"q": q}, max_rows, repeats
-                )
+                if wanted(f"search: {label}"):
+                    cases[f"search: {label}"] = canned_case(
+                        server, raw, database, queries, "search", {"q": q}, max_rows, repeats
+                    )
             for label, q in (("places_map", ""), ("places_map with q", MAP_QUERY)):
-                cases[label] = canned_case(server, raw, database, queries, "places_map", {"q": q}, max_rows, repeats)
+                if wanted(label):
+                    cases[label] = canned_case(
+                        server, raw, database, queries, "places_map", {"q": q}, max_rows, repeats
+                    )
             cases.update(desk_cases(server, raw, database, queries, repeats))
             page_size, facet_size = settings["default_page_size"], min(settings["default_facet_size"], max_rows)
             for table in TABLES:
                 facets = described["tables"].get(table, {}).get("facets", [])
-                cases[f"{table} table, faceted"] = table_case(
-                    server, raw, database, table, facets, page_size, facet_size, repeats
-                )
+                if wanted(f"{table} table, faceted"):
+                    cases[f"{table} table, faceted"] = table_case(
+                        server, raw, database, table, facets, page_size, facet_size, repeats
+                    )
             for table, word in TABLE_SEARCHES.items():
                 facets = described["tables"].get(table, {}).get("facets", [])
-                cases[f"{table} table search, faceted"] = table_case(
-                    server, raw, database, table, facets, page_size, facet_size, repeats, {"_search": word}
-                )
-            streamed = csv_case(server, raw, database, CSV_TABLE, csv_repeats, settings["max_csv_mb"])
+                if wanted(f"{table} table search, faceted"):
+                    cases[f"{table} table search, faceted"] = table_case(
+                        server, raw, database, table, facets, page_size, facet_size, repeats, {"_search": word}
+                    )
+            streamed = (
+                csv_case(server, raw, database, CSV_TABLE, csv_repeats, settings["max_csv_mb"]) if csv_repeats else None
+            )
             articles, sentences = (
                 raw.execute(f"select count(*) from {t}").fetchone()[0] for t in ("articles", "sentences")
             )
@@ -684,6 +716,7 @@ def measure_queries(db_path: Path, repeats: int = 20, csv_repeats: int = 3) -> d
                 raw.close()
             server.stop()
     return {
+        "failed_requests": list(FAILED),
         "articles": articles,
         "sentences": sentences,
         "repeats": repeats,
@@ -738,7 +771,11 @@ def markdown(results: dict) -> list[str]:
             f"| {name}{note} | {url} | {rows} | {triple(case['http_ms'])} | {triple(case.get('json_ms'))} "
             f"| {raw_ms} | {ratios} | {json_ratio} |"
         )
+    if results.get("failed_requests"):
+        lines += ["", f"Timed requests that failed: {'; '.join(results['failed_requests'])}."]
     c = results["csv"]
+    if c is None:
+        return lines
     figures = (
         f"**{c['error']}**"
         if "error" in c
@@ -753,14 +790,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("db", type=Path, help="archive database (e.g. built from bench/corpus/N)")
     parser.add_argument("--repeats", type=int, default=20, help="timed requests per case (at least 2)")
-    parser.add_argument("--csv-repeats", type=int, default=3, help="timed CSV streams")
+    parser.add_argument("--csv-repeats", type=int, default=3, help="timed CSV streams (0: none)")
+    parser.add_argument("--only", help="only the cases whose name this regular expression finds (for tuning)")
     parser.add_argument("--doc", type=Path, help="also write the markdown here, under a heading naming the file")
     args = parser.parse_args()
     if not args.db.is_file():
         parser.error(f"{args.db}: no such file")
-    if args.repeats < 2 or args.csv_repeats < 1:
+    if args.repeats < 2 or args.csv_repeats < 0:
         parser.error("--repeats must be at least 2 and --csv-repeats at least 1")
-    results = measure_queries(args.db, args.repeats, args.csv_repeats)
+    results = measure_queries(args.db, args.repeats, args.csv_repeats, args.only)
     print(json.dumps(results, indent=2))
     print("\n".join(markdown(results)))
     if args.doc:
@@ -777,7 +815,7 @@ def main() -> int:
             ),
             encoding="utf-8",
         )
-    return 1 if "error" in results["csv"] else 0
+    return 1 if results["csv"] and "error" in results["csv"] else 0
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ search, "at least N" (N matches among those counted) when filters narrow it furt
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from urllib.parse import urlencode
 
 DEFAULT_SIZE = 20
@@ -55,8 +55,9 @@ ARTICLE_MATCHES = """cross join sentences_fts f on f.sentences_fts match fts_que
     and f.rowid <= (select max(id) from sentences where article_id = a.id)
   cross join sentences s on s.id = f.rowid and s.article_id = a.id"""
 ARTICLE_SENTENCES = "cross join sentences s on s.article_id = a.id"
-IN_SENTENCE = f"exists (select 1 from mentions m where m.sentence_id = s.id and m.entity_id in {ENTITY_IDS})"
-IN_ARTICLE = f"exists (select 1 from mentions m where m.article_id = a.id and m.entity_id in {ENTITY_IDS})"
+# (The unary + keeps SQLite on the sentence's or article's mentions, not all of the entity's.)
+IN_SENTENCE = f"exists (select 1 from mentions m where m.sentence_id = s.id and +m.entity_id in {ENTITY_IDS})"
+IN_ARTICLE = f"exists (select 1 from mentions m where m.article_id = a.id and +m.entity_id in {ENTITY_IDS})"
 # The same for an entity with few mentions (`few`): its articles and sentences looked up once,
 # not probed article by article (each probe reads the article's ~120 mentions). The unary +
 # keeps SQLite walking the articles in date order instead of starting from these.
@@ -76,6 +77,10 @@ class Search:
     scope: str = "sentence"
     page: int = 1
     size: int = DEFAULT_SIZE
+    # The one entity `entity` names, when `run` has looked it up (not part of the URL): the SQL
+    # then says `entity_id in (:entity_id)`, which SQLite reads as `=`, and walks its index
+    # newest first instead of sorting all its mentions.
+    entity_id: int | None = field(default=None, compare=False)
 
     @classmethod
     def from_args(cls, args) -> Search:
@@ -122,11 +127,17 @@ class Search:
         return {
             names.get(f.name, f.name): getattr(chosen, f.name)
             for f in fields(self)
-            if getattr(chosen, f.name) != getattr(default, f.name)
+            if f.name != "entity_id" and getattr(chosen, f.name) != getattr(default, f.name)
         }
 
     def query_string(self, **changes) -> str:
         return urlencode(self.params(**changes))
+
+    def _bound(self, sql: str, params: dict) -> tuple[str, dict]:
+        """`sql` with the entity's id in place of its look-up, when `entity_id` is known."""
+        if self.entity_id is None or ENTITY_IDS not in sql:
+            return sql, params
+        return sql.replace(ENTITY_IDS, "(:entity_id)"), {**params, "entity_id": self.entity_id}
 
     def _article_filters(self, indexed: bool = True) -> tuple[list[str], dict]:
         """Conditions on article `a`; with `indexed` False the outlet and language are kept out
@@ -193,7 +204,7 @@ class Search:
   from {source}
   where {" and ".join(where) or "1"}
 )"""
-        return cte, params
+        return self._bound(cte, params)
 
     def counts_sql(self, driver: str | None = None, within: int | None = None) -> tuple[str, dict]:
         """The match set counted by outlet and month: (outlet, month, matches) rows."""
@@ -243,7 +254,7 @@ limit :limit offset :offset""",
             sql = f"select 1 from articles a {ARTICLE_SENTENCES} where {' and '.join(where) or '1'}"
         else:
             raise ValueError(f"no size for driver {driver!r}")
-        return f"select count(*) from ({sql} limit :cap)", {**params, **limit}
+        return self._bound(f"select count(*) from ({sql} limit :cap)", {**params, **limit})
 
     def match_count_sql(self) -> tuple[str, dict]:
         """Every sentence containing the words, counted in the FTS index alone (at 100,000
@@ -273,16 +284,16 @@ async def plan(execute, search: Search, cap: int = CAP) -> str | None:
 
     `execute(sql, params)` is awaited and returns rows (e.g. Datasette's `db.execute`)."""
 
-    async def size(driver: str) -> int:
-        return list(await execute(*search.size_sql(driver, cap)))[0][0]
+    async def size(driver: str, up_to: int = cap) -> int:
+        return list(await execute(*search.size_sql(driver, up_to)))[0][0]
 
     sizes: dict[str, int] = {}
     if search.q:
         sizes["words"] = await size("words")
-    if search.entity:
+    if search.entity and search.q:  # each of its articles is an FTS look-up: worth it for a few hundred
+        sizes["entity"] = await size("entity", ENTITY_ARTICLES) * cap // ENTITY_ARTICLES
+    elif search.entity:
         sizes["entity"] = await size("entity")
-        if search.q:  # each of its articles is an FTS look-up: worth it for a few thousand
-            sizes["entity"] = sizes["entity"] * cap // ENTITY_ARTICLES
     if search.filtered and min(sizes.values()) > cap:
         sizes["articles"] = await size("articles")
     driver = min(sizes, key=lambda name: sizes[name])
@@ -318,6 +329,11 @@ async def run(execute, search: Search, cap: int = CAP, count=None, with_counts: 
         return {"total": 0, "total_is": "exact", "counted_among": None, "by_outlet": [], "by_month": [], "rows": []}
     import json
 
+    if search.entity:  # one entity named: its id, once
+        named = "select distinct entity_id from entity_names where term = :entity collate nocase limit 2"
+        ids = [r[0] for r in await execute(named, {"entity": search.entity})]
+        if len(ids) == 1:
+            search = replace(search, entity_id=ids[0])
     driver = await plan(execute, search, cap)
     if driver is not None:  # at most about `cap` hits: read once, counted and sorted here
         cte, params = search.sql(driver)
@@ -332,8 +348,10 @@ async def run(execute, search: Search, cap: int = CAP, count=None, with_counts: 
         return {**counts, "total_is": "exact", "counted_among": None, "rows": [dict(r) for r in page], "plan": driver}
     few = False
     if search.entity:
-        mentions = f"select coalesce(sum(mentions), 0) from entities where id in {ENTITY_IDS}"
-        few = await _first(execute, mentions, {"entity": search.entity}) <= FEW_MENTIONS
+        mentions = search._bound(
+            f"select coalesce(sum(mentions), 0) from entities where id in {ENTITY_IDS}", {"entity": search.entity}
+        )
+        few = await _first(execute, *mentions) <= FEW_MENTIONS
     rows = [dict(r) for r in await execute(*search.page_sql("scan", few=few))]
     if not with_counts:
         return {**tally([]), "total_is": "at least", "counted_among": None, "rows": rows, "plan": "scan"}
