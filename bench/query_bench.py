@@ -39,6 +39,7 @@ warms each case. MB = 1,000,000 bytes.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import csv
 import hashlib
 import html
@@ -51,12 +52,11 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlencode
 
 import yaml
-from datasette.utils import tilde_encode
+from datasette.utils import escape_fts, tilde_encode
 
 from ingest.serve import ServerProcess
 
@@ -72,15 +72,25 @@ SEARCHES = {
     "stemmed form": "pertemuan",
 }  # pertemuan -> stem temu, so bertemu matches too
 MAP_QUERY = "Kim Jong Un"
-# The search desk (/search): a common word alone, then narrowed by an entity in the same
-# article and a date range, and a later page of the common word (an offset: every page reads
-# the whole match set, as the counts beside it do, so page 2 costs what page 500 does).
+# The search desk (/search): a common word alone and with each filter (the outlet with the
+# most articles is filled in from the archive), an entity alone, a rare word, and later pages.
+# Each page carries the total and the counts by outlet and month beside the results.
 DESK_SEARCHES = {
     "common word": {"q": "Korea"},
+    "rare word": {"q": "Vostochny"},
+    "outlet": {"q": "Korea", "outlet": ""},
+    "date range": {"q": "Korea", "from": "2024-01-01", "to": "2024-03-31"},
+    "language": {"q": "Korea", "language": "id"},
+    "entity in the sentence": {"q": "Korea", "entity": "Putin"},
+    "entity in the article": {"q": "Korea", "entity": "Putin", "scope": "article"},
     "filtered": {"q": "Korea", "entity": "Putin", "scope": "article", "from": "2023-01-01", "to": "2024-12-31"},
+    "entity alone": {"entity": "Putin"},
     "page 2": {"q": "Korea", "page": "2"},
+    "page 50": {"q": "Korea", "page": "50"},
 }
-TABLES = ["articles", "mentions"]  # faceted as metadata.yml says
+TABLES = ["articles", "entities", "mentions", "sentences"]  # faceted as metadata.yml says
+# Table searches (the search box of a table page), with the table's facets.
+TABLE_SEARCHES = {"articles": "Putin", "sentences": "Korea"}
 CSV_TABLE = "sentences"
 # facets.py's ColumnFacet query, so the raw side does the work the facets do.
 FACET_SQL = (
@@ -127,13 +137,18 @@ def time_http(server: Server, path: str, repeats: int) -> list[float]:
             response = connection.getresponse()
             response.read()
             elapsed = time.perf_counter() - started
-            if response.status != 200:
-                raise RuntimeError(f"GET {path} answered {response.status}")
+            if response.status != 200:  # a page that passed its check and then failed: counted, said
+                FAILED.append(f"{path}: HTTP {response.status}")
+                if response.status < 500 and response.status != 400:
+                    raise RuntimeError(f"GET {path} answered {response.status}")
             if i:
                 times.append(elapsed)
     finally:
         connection.close()
     return times
+
+
+FAILED: list[str] = []  # timed requests that did not answer 200, for the report
 
 
 def time_sqlite(run, repeats: int) -> list[float]:
@@ -145,6 +160,32 @@ def time_sqlite(run, repeats: int) -> list[float]:
         if i:
             times.append(time.perf_counter() - started)
     return times
+
+
+ONLY: re.Pattern | None = None  # measure_queries(only=...): the cases to run
+
+
+def wanted(name: str) -> bool:
+    return ONLY is None or bool(ONLY.search(name))
+
+
+RAW_LIMIT_S = 30  # a sqlite3 side slower than this once is reported as such, not timed
+
+
+def bounded(raw: sqlite3.Connection, run):
+    """(run()'s result, ms) in sqlite3, or (None, None) when it takes over RAW_LIMIT_S."""
+    deadline = time.perf_counter() + RAW_LIMIT_S
+    raw.set_progress_handler(lambda: time.perf_counter() > deadline, 100_000)
+    started = time.perf_counter()
+    try:
+        result = run()
+        return result, round((time.perf_counter() - started) * 1000, 1)
+    except sqlite3.OperationalError as error:
+        if "interrupted" not in str(error):
+            raise
+        return None, None
+    finally:
+        raw.set_progress_handler(None, 0)
 
 
 def load_plugin(name: str):
@@ -160,6 +201,7 @@ def connect_raw(db: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(f"file:{db}?mode=ro&immutable=1", uri=True)
     for plugin in ("search_query", "highlight"):
         load_plugin(plugin).prepare_connection(connection)
+    connection.create_function("escape_fts", 1, escape_fts)  # Datasette's, for a table's search box
     return connection
 
 
@@ -176,9 +218,7 @@ def canned_case(server, raw, database, queries, name, params, max_rows, repeats)
     finding, not a failure of the benchmark: it is reported as the case's "error", with the
     time the same SQL takes in sqlite3 once."""
     sql = queries[name]["sql"]
-    started = time.perf_counter()
-    expected = raw.execute(sql, params).fetchall()
-    once_ms = (time.perf_counter() - started) * 1000
+    expected, once_ms = bounded(raw, lambda: raw.execute(sql, params).fetchall())
     url = f"/{database}/{name}?{urlencode(params)}"
     status, body = server.get(f"/{database}/{name}.json?{urlencode(params)}")
     if status != 200:
@@ -186,171 +226,344 @@ def canned_case(server, raw, database, queries, name, params, max_rows, repeats)
             message = json.loads(body).get("error") or body[:200].decode(errors="replace")
         except ValueError:
             message = body[:200].decode(errors="replace")
-        return {"url": url, "error": f"HTTP {status}: {plain(message)}", "sqlite_once_ms": round(once_ms, 1)}
+        return {"url": url, "error": f"HTTP {status}: {plain(message)}", "sqlite_once_ms": once_ms}
     page = json.loads(body)
-    if len(page["rows"]) != min(len(expected), max_rows):
+    if expected is not None and len(page["rows"]) != min(len(expected), max_rows):
         raise RuntimeError(f"{name} {params}: Datasette returned {len(page['rows'])} rows, sqlite3 {len(expected)}")
     html = time_http(server, f"/{database}/{name}?{urlencode(params)}", repeats)
     as_json = time_http(server, f"/{database}/{name}.json?{urlencode(params)}", repeats)
-    direct = time_sqlite(lambda: raw.execute(sql, params).fetchall(), repeats)
-    shown = {"rows": len(page["rows"])} | ({"total": len(expected), "truncated": True} if page["truncated"] else {})
+    direct = time_sqlite(lambda: raw.execute(sql, params).fetchall(), repeats) if expected is not None else None
+    shown = {"rows": len(page["rows"])}
+    if page["truncated"]:
+        shown |= {"truncated": True} | ({"total": len(expected)} if expected is not None else {})
     return summary(html, as_json, direct, **shown, url=url)
 
 
-def table_case(server, raw, database, table, facets, page_size, facet_size, repeats) -> dict:
-    """A table page with its configured facets."""
-    html_path = f"/{database}/{tilde_encode(table)}"
-    json_path = f"/{database}/{tilde_encode(table)}.json"
+def facet_names(facets: list) -> list[str]:
+    """The column of each facet metadata.yml configures ("outlet", or {"kept": {...}})."""
+    names = []
+    for facet in facets:
+        if isinstance(facet, str):
+            names.append(facet)
+        else:
+            (config,) = facet.values()
+            names.append(config if isinstance(config, str) else config.get("column") or config["simple"])
+    return names
+
+
+def facet_statement(raw_facet, table: str, source: str, params: dict, limit: int, filtered: bool):
+    """The SQL a configured facet runs: Datasette's column facet over the filtered rows, or for
+    a `kept` facet on an unfiltered table its kept counts (plugins/kept_facets.py)."""
+    if isinstance(raw_facet, dict) and "kept" in raw_facet and not filtered:
+        kept = load_plugin("kept_facets")
+        return kept.kept_sql(raw_facet["kept"], limit), {}
+    (column,) = facet_names([raw_facet])
+    return FACET_SQL.format(col=f"[{column}]", sql=source, limit=limit), params
+
+
+def error_case(url: str, status: int, body: bytes, once_ms: float | None = None) -> dict:
+    """A page that answered with an error: a finding (reported as the case's "error") when the
+    server gave up on it (400: the SQL time limit; 5xx), the end of the run otherwise (a 404 is
+    a benchmark asking for the wrong thing)."""
+    if status not in (400,) and status < 500:
+        raise RuntimeError(f"GET {url} answered HTTP {status}: {body[:300]!r}")
+    try:
+        message = json.loads(body).get("error") or body[:200].decode(errors="replace")
+    except ValueError:
+        message = body[:300].decode(errors="replace")
+    return {"url": url, "error": f"HTTP {status}: {plain(message)}", "sqlite_once_ms": once_ms}
+
+
+def table_case(server, raw, database, table, facets, page_size, facet_size, repeats, query=None) -> dict:
+    """A table page with its configured facets, optionally with a query string (`_search=`).
+    The sqlite3 side runs the page query Datasette reports, the count and each facet's query."""
+    suffix = f"?{urlencode(query)}" if query else ""
+    html_path = f"/{database}/{tilde_encode(table)}{suffix}"
+    json_path = f"/{database}/{tilde_encode(table)}.json{suffix}"
     status, body = server.get(json_path)
     if status != 200:
-        raise RuntimeError(f"{table} table: HTTP {status}: {body[:500]!r}")
+        return error_case(html_path, status, body)
     page = json.loads(body)
     sql, params = page["query"]["sql"], page["query"]["params"]  # the page query Datasette ran
-    source = f"select * from [{table}]"
-    statements = [(sql, params), (f"select count(*) from [{table}]", {})] + [
-        (FACET_SQL.format(col=f"[{facet}]", sql=source, limit=facet_size + 1), {}) for facet in facets
+    source = re.split(r"\sorder by\s", sql, flags=re.I)[0] if query else f"select * from [{table}]"
+    names = facet_names(facets)
+    statements = [(sql, params), (f"select count(*) from ({source})", params)] + [
+        facet_statement(facet, table, source, params, facet_size + 1, bool(query)) for facet in facets
     ]
 
     def run():
         return [raw.execute(statement, values).fetchall() for statement, values in statements]
 
-    rows, count, *grouped = run()
-    shown, total = len(page["rows"]), count[0][0]
-    if shown != min(len(rows), page_size) or page["filtered_table_rows_count"] != total:
-        raise RuntimeError(
-            f"{table} table: Datasette shows {shown} of {page['filtered_table_rows_count']} rows, "
-            f"sqlite3 {min(len(rows), page_size)} of {total}"
+    result, once_ms = bounded(raw, run)
+    if result is None:
+        return summary(
+            time_http(server, html_path, repeats),
+            time_http(server, json_path, repeats),
+            None,
+            rows=len(page["rows"]),
+            count_shown=page["filtered_table_rows_count"] is not None,
+            facets=facet_names(facets),
+            facets_timed_out=[name for name in facet_names(facets) if name not in page["facet_results"]],
+            url=html_path,
+            sqlite_once_ms=None,
         )
-    timed_out = [facet for facet in facets if facet not in page["facet_results"]]
-    for facet, results in zip(facets, grouped):
-        counted = page["facet_results"].get(facet)
+    rows, count, *grouped = result
+    shown, total = len(page["rows"]), count[0][0]
+    counted_total = page["filtered_table_rows_count"]
+    if shown != min(len(rows), page_size) or counted_total not in (None, total):
+        raise RuntimeError(
+            f"{html_path}: Datasette shows {shown} of {counted_total} rows, sqlite3 {min(len(rows), page_size)} of {total}"
+        )
+    timed_out = [name for name in names if name not in page["facet_results"]]
+    for name, results in zip(names, grouped):
+        counted = page["facet_results"].get(name)
         expected = [tuple(row) for row in results[:facet_size]]
         if counted and [(r["value"], r["count"]) for r in counted["results"]] != expected:
-            raise RuntimeError(f"{table} table: facet {facet} differs from sqlite3")
-    html = time_http(server, html_path, repeats)
+            raise RuntimeError(f"{html_path}: facet {name} differs from sqlite3")
+    html_ms = time_http(server, html_path, repeats)
     as_json = time_http(server, json_path, repeats)
     direct = time_sqlite(run, repeats)
     return summary(
-        html,
+        html_ms,
         as_json,
         direct,
         rows=shown,
         total=total,
-        facets=facets,
+        count_shown=counted_total is not None,
+        facets=names,
         facets_timed_out=timed_out,
         suggested_facets=len(page["suggested_facets"]),
         url=html_path,
+        sqlite_once_ms=once_ms,
     )
 
 
-def page_case(server, raw, html_path, json_path, statements, repeats, rows=None) -> dict:
-    """A plugin page: HTML and its data form (JSON, CSV or Atom) over HTTP against `statements`
-    ((sql, params) pairs, every row fetched) in sqlite3. `rows(body)`, if given, counts the
-    rows the data form holds; it must equal the first statement's row count."""
-    for path in (html_path, json_path):
+def page_case(server, raw, html_path, json_path, run, repeats, rows=None, error=None) -> dict:
+    """A plugin page: HTML and its data form (JSON, CSV or Atom; None for a page without one)
+    over HTTP against `run()` in sqlite3 (the SQL the page runs, every row fetched; its first
+    result is the page's rows). `rows(body)`, if given, counts the rows the data form holds;
+    it must equal the first result's. `error(body)`, if given, is the error a page answered
+    with HTTP 200 (the search desk's "took too long"), reported instead of figures."""
+    result, once_ms = bounded(raw, run)
+    first = result[0] if result is not None else None
+    for path in [p for p in (html_path, json_path) if p]:
         status, body = server.get(path)
         if status != 200:
-            raise RuntimeError(f"GET {path} answered {status}: {body[:300]!r}")
-
-    def run():
-        return [raw.execute(sql, params).fetchall() for sql, params in statements]
-
-    first = run()[0]
-    shown = len(first)
+            return error_case(html_path, status, body, once_ms)
+        if error and path == json_path and error(body):
+            return {"url": html_path, "error": error(body), "sqlite_once_ms": once_ms}
+    shown = len(first) if first is not None else None
     if rows is not None:
         shown = rows(server.get(json_path)[1])
+        if first is None:
+            pass  # sqlite3 took too long to compare with
+        elif shown == 0 and first:  # a page that gave up quietly (the feed's search at the time limit)
+            return {"url": html_path, "error": f"no rows (sqlite3: {len(first)}): cut off", "sqlite_once_ms": once_ms}
         if shown != len(first):
             raise RuntimeError(f"{json_path}: {shown} rows, sqlite3 {len(first)}")
-    html = time_http(server, html_path, repeats)
-    data = time_http(server, json_path, repeats)
-    direct = time_sqlite(run, repeats)
-    return summary(html, data, direct, rows=shown, url=html_path)
+    html_ms = time_http(server, html_path, repeats)
+    data = time_http(server, json_path, repeats) if json_path else None
+    direct = time_sqlite(run, repeats) if first is not None else None
+    return summary(html_ms, data, direct, rows=shown, url=html_path, sqlite_once_ms=once_ms)
+
+
+def statements_run(raw, statements):
+    """`run` for page_case: every (sql, params) statement, all rows fetched."""
+    return lambda: [raw.execute(sql, params).fetchall() for sql, params in statements]
+
+
+def search_run(raw, params: dict):
+    """`run` for a search desk page: the statements ingest/search.py runs for it, in sqlite3
+    (`search.run` where there is one, else the counts and the page, as before it)."""
+    from ingest import search as desk
+
+    search = desk.Search.from_args(params)
+    runner = getattr(desk, "run", None)
+    if runner is None:
+        return lambda: [
+            raw.execute(*search.page_sql()).fetchall(),
+            raw.execute(*search.counts_sql()).fetchall(),
+        ]
+
+    def run():
+        found = asyncio.run(runner(rows_of(raw), search))
+        return [found["rows"], found]
+
+    return run
+
+
+def rows_of(raw):
+    """An awaitable `execute(sql, params)` over sqlite3 giving rows by name, as Datasette's does."""
+
+    async def execute(sql, values):
+        cursor = raw.cursor()
+        cursor.row_factory = sqlite3.Row
+        return cursor.execute(sql, values).fetchall()
+
+    return execute
 
 
 def desk_cases(server, raw, database, queries, repeats) -> dict:
     """The research desk's pages, with the SQL behind each."""
-    from ingest.search import Search
 
     cases = {}
+    outlet = raw.execute(
+        "select outlet from articles where outlet is not null group by outlet order by count(*) desc, outlet limit 1"
+    ).fetchone()
     for label, params in DESK_SEARCHES.items():
-        search = Search.from_args(params)
-        counts_sql, page_sql = search.counts_sql(), search.page_sql()
-        total = sum(r[2] for r in raw.execute(*counts_sql).fetchall())
+        if "outlet" in params:
+            if outlet is None:
+                continue
+            params = {**params, "outlet": outlet[0]}
         query = urlencode(params)
-        cases[f"search desk: {label}"] = page_case(
-            server,
-            raw,
-            f"/search?{query}",
-            f"/search.json?{query}",
-            [page_sql, counts_sql],
-            repeats,
-            rows=lambda body, total=total: len(json.loads(body)["rows"]) if json.loads(body)["total"] == total else -1,
-        )
-        if label == "common word":
-            feed = replace(search, size=50)
-            cases["search feed (Atom)"] = page_case(
+        run = search_run(raw, params)
+        if wanted(f"search desk: {label}"):
+            cases[f"search desk: {label}"] = page_case(
                 server,
                 raw,
-                f"/search.atom?{query}",
-                f"/search.atom?{query}",
-                [feed.page_sql()],
+                f"/search?{query}",
+                f"/search.json?{query}",
+                run,
                 repeats,
-                rows=lambda body: body.count(b"<entry>"),
+                rows=lambda body: len(json.loads(body)["rows"]),
+                error=lambda body: json.loads(body).get("error"),
             )
-    entity = raw.execute("select id from entities order by mentions desc, id limit 1").fetchone()[0]
+        if label == "common word":
+            feed = {**params, "size": "50"}
+            if wanted("search feed (Atom)"):
+                cases["search feed (Atom)"] = page_case(
+                    server,
+                    raw,
+                    f"/search.atom?{query}",
+                    f"/search.atom?{query}",
+                    search_run(raw, feed),
+                    repeats,
+                    rows=lambda body: body.count(b"<entry>"),
+                )
     entity_page = load_plugin("entity_page")
-    cases["entity page with its chart"] = page_case(
-        server,
+    ranked = [r[0] for r in raw.execute("select id from entities order by mentions desc, id")]
+    for label, entity in (("most mentioned entity", ranked[0]), ("median entity", ranked[len(ranked) // 2])):
+        if wanted(f"entity page, {label}"):
+            cases[f"entity page, {label}"] = page_case(
+                server,
+                raw,
+                f"/entity/{entity}",
+                f"/{database}/entity_months.json?entity={entity}&_shape=array",
+                entity_run(raw, queries, entity_page, entity),
+                repeats,
+                rows=lambda body: len(json.loads(body)),
+            )
+    if wanted("mentions_of, most mentioned entity"):
+        cases["mentions_of, most mentioned entity"] = canned_case(
+            server, raw, database, queries, "mentions_of", {"entity": str(ranked[0])}, 2000, repeats
+        )
+    for label, entity in (("", ""), (" for an entity", "Putin")):
+        if wanted(f"timeline page{label}"):
+            cases[f"timeline page{label}"] = page_case(
+                server,
+                raw,
+                f"/timeline?entity={entity}",
+                f"/{database}/timeline_months.json?entity={entity}&_shape=array",
+                statements_run(
+                    raw,
+                    [
+                        (queries["timeline_months"]["sql"], {"entity": entity}),
+                        (f"select * from ({queries['timeline']['sql']}) limit 100", {"entity": entity}),
+                    ],
+                ),
+                repeats,
+                rows=lambda body: len(json.loads(body)),
+            )
+    desk = load_plugin("desk")
+    if wanted("home page"):
+        cases["home page"] = page_case(
+            server,
+            raw,
+            "/",
+            f"/{database}.json",
+            statements_run(raw, [(sql, {}) for sql in desk_count_sql(desk)]),
+            repeats,
+        )
+    article = raw.execute("select id from articles order by sentence_count desc, id limit 1").fetchone()[0]
+    article_page = load_plugin("article_page")
+    if wanted("article page (the longest article)"):
+        cases["article page (the longest article)"] = page_case(
+            server,
+            raw,
+            f"/article/{article}",
+            None,
+            statements_run(raw, [(sql, [article]) for sql in article_sql(article_page)]),
+            repeats,
+        )
+    if wanted("CSV of an article's sentences"):
+        cases["CSV of an article's sentences"] = page_case(
+            server,
+            raw,
+            f"/{database}/sentences.csv?article_id={article}&_size=max",
+            None,
+            statements_run(raw, [("select * from sentences where article_id = ? order by id", [article])]),
+            repeats,
+        )
+    return cases
+
+
+def entity_run(raw, queries, entity_page, entity):
+    """What the entity page runs: its chart's canned query and `entity_page.gather` (its
+    counts and lists) where the plugin has it, else the three lists as before it."""
+    if hasattr(entity_page, "gather"):
+        months = (queries["entity_months"]["sql"], {"entity": str(entity)})
+
+        def run():
+            found = asyncio.run(entity_page.gather(rows_of(raw), entity))
+            return [raw.execute(*months).fetchall(), found]
+
+        return run
+    return statements_run(
         raw,
-        f"/entity/{entity}",
-        f"/{database}/entity_months.json?entity={entity}&_shape=array",
         [
             (queries["entity_months"]["sql"], {"entity": str(entity)}),
             (entity_page.COUNTS_SQL, [entity]),
             (entity_page.CO_MENTIONS_SQL, [entity]),
             (entity_page.MENTIONS_SQL, [entity, entity_page.SHOWN_MENTIONS]),
         ],
-        repeats,
-        rows=lambda body: len(json.loads(body)),
     )
-    cases["timeline page"] = page_case(
-        server,
-        raw,
-        "/timeline",
-        f"/{database}/timeline_months.json?entity=&_shape=array",
-        [
-            (queries["timeline_months"]["sql"], {"entity": ""}),
-            (f"select * from ({queries['timeline']['sql']}) limit 100", {"entity": ""}),
-        ],
-        repeats,
-        rows=lambda body: len(json.loads(body)),
-    )
-    desk = load_plugin("desk")
-    cases["home page"] = page_case(
-        server,
-        raw,
-        "/",
-        f"/{database}.json",
-        [(f"select count(*) from [{table}]", {}) for *_, table in desk.PAGES if table],
-        repeats,
-    )
-    return cases
+
+
+def desk_count_sql(desk) -> list[str]:
+    """The home page's counts: `desk.COUNT_SQL` per counted table where the plugin has it."""
+    template = getattr(desk, "COUNT_SQL", "select count(*) from [{table}]")
+    return [template.format(table=table) for *_, table in desk.PAGES if table]
+
+
+def article_sql(article_page) -> list[str]:
+    return [
+        "select * from articles where id = ?",
+        article_page.MENTIONS_SQL,
+        article_page.PLACES_SQL,
+        article_page.SHARED_SQL,
+        article_page.QUOTES_SQL,
+        article_page.SENTENCES_SQL,
+        article_page.FURNITURE_SQL,
+    ]
 
 
 def summary(html, as_json, direct, **extra) -> dict:
-    http_ms, json_ms, sqlite_ms = percentiles(html), percentiles(as_json), percentiles(direct)
+    """Percentiles of the HTML, data-form (None: not timed) and sqlite3 times, and their ratios."""
+    http_ms = percentiles(html)
+    json_ms = percentiles(as_json) if as_json else None
+    sqlite_ms = percentiles(direct) if direct else None  # None: sqlite3 took over RAW_LIMIT_S
     ratios = {
-        "ratio_p50": http_ms["p50"] / sqlite_ms["p50"],
-        "ratio_p95": http_ms["p95"] / sqlite_ms["p95"],
-        "json_ratio_p50": json_ms["p50"] / sqlite_ms["p50"],
+        "ratio_p50": http_ms["p50"] / sqlite_ms["p50"] if sqlite_ms else None,
+        "ratio_p95": http_ms["p95"] / sqlite_ms["p95"] if sqlite_ms else None,
+        "json_ratio_p50": json_ms["p50"] / sqlite_ms["p50"] if json_ms and sqlite_ms else None,
     }
     return {
         **extra,
         **{
-            name: {k: round(v, 3) for k, v in ms.items()}
+            name: {k: round(v, 3) for k, v in ms.items()} if ms else None
             for name, ms in (("http_ms", http_ms), ("json_ms", json_ms), ("sqlite_ms", sqlite_ms))
         },
-        **{name: round(value, 1) for name, value in ratios.items()},
+        **{name: round(value, 1) if value is not None else None for name, value in ratios.items()},
     }
 
 
@@ -438,17 +651,21 @@ def timed(run) -> float:
     return time.perf_counter() - started
 
 
-def measure_queries(db_path: Path, repeats: int = 20, csv_repeats: int = 3) -> dict:
+def measure_queries(db_path: Path, repeats: int = 20, csv_repeats: int = 3, only: str | None = None) -> dict:
     """Serve `db_path` as `newsarchive serve` does and time every case against sqlite3.
 
     Returns {"cases": {name: {"url", "rows", "http_ms", "json_ms", "sqlite_ms" (each
     {"p50", "p95", "p99"} in ms; http_ms is the HTML page), "ratio_p50", "ratio_p95",
     "json_ratio_p50", ...}}, "csv": {"rows", "bytes", "http_mb_s", "sqlite_mb_s", "ratio", ...},
     "server": {"datasette", "settings"}, "articles", "sentences", "repeats"}; JSON-serialisable.
-    The CSV is streamed once untimed and `csv_repeats` times timed (the median is reported).
+    The CSV is streamed once untimed and `csv_repeats` times timed (the median is reported);
+    `csv_repeats` 0 leaves it out. `only` (a regular expression) keeps the cases whose name it finds.
     """
     if repeats < 2:
         raise ValueError("repeats must be at least 2 for percentiles")
+    global ONLY
+    ONLY = re.compile(only) if only else None
+    FAILED.clear()
     db_path = Path(db_path).resolve()
     metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
     described = metadata["databases"]["archive"]  # plugins/database_alias.py applies it to any file
@@ -465,19 +682,32 @@ def measure_queries(db_path: Path, repeats: int = 20, csv_repeats: int = 3) -> d
             max_rows, queries = settings["max_returned_rows"], described["queries"]
             cases = {}
             for label, q in SEARCHES.items():
-                cases[f"search: {label}"] = canned_case(
-                    server, raw, database, queries, "search", {"q": q}, max_rows, repeats
-                )
+                if wanted(f"search: {label}"):
+                    cases[f"search: {label}"] = canned_case(
+                        server, raw, database, queries, "search", {"q": q}, max_rows, repeats
+                    )
             for label, q in (("places_map", ""), ("places_map with q", MAP_QUERY)):
-                cases[label] = canned_case(server, raw, database, queries, "places_map", {"q": q}, max_rows, repeats)
+                if wanted(label):
+                    cases[label] = canned_case(
+                        server, raw, database, queries, "places_map", {"q": q}, max_rows, repeats
+                    )
             cases.update(desk_cases(server, raw, database, queries, repeats))
             page_size, facet_size = settings["default_page_size"], min(settings["default_facet_size"], max_rows)
             for table in TABLES:
                 facets = described["tables"].get(table, {}).get("facets", [])
-                cases[f"{table} table, faceted"] = table_case(
-                    server, raw, database, table, facets, page_size, facet_size, repeats
-                )
-            streamed = csv_case(server, raw, database, CSV_TABLE, csv_repeats, settings["max_csv_mb"])
+                if wanted(f"{table} table, faceted"):
+                    cases[f"{table} table, faceted"] = table_case(
+                        server, raw, database, table, facets, page_size, facet_size, repeats
+                    )
+            for table, word in TABLE_SEARCHES.items():
+                facets = described["tables"].get(table, {}).get("facets", [])
+                if wanted(f"{table} table search, faceted"):
+                    cases[f"{table} table search, faceted"] = table_case(
+                        server, raw, database, table, facets, page_size, facet_size, repeats, {"_search": word}
+                    )
+            streamed = (
+                csv_case(server, raw, database, CSV_TABLE, csv_repeats, settings["max_csv_mb"]) if csv_repeats else None
+            )
             articles, sentences = (
                 raw.execute(f"select count(*) from {t}").fetchone()[0] for t in ("articles", "sentences")
             )
@@ -486,6 +716,7 @@ def measure_queries(db_path: Path, repeats: int = 20, csv_repeats: int = 3) -> d
                 raw.close()
             server.stop()
     return {
+        "failed_requests": list(FAILED),
         "articles": articles,
         "sentences": sentences,
         "repeats": repeats,
@@ -503,6 +734,8 @@ def markdown(results: dict) -> list[str]:
     """Lines of a markdown section for docs/benchmarks.md: the cases table and the CSV line."""
 
     def triple(ms):
+        if ms is None:
+            return "–"
         return " / ".join(f"{ms[p]:.1f}" if ms[p] >= 1 else f"{ms[p]:.2f}" for p in ("p50", "p95", "p99"))
 
     lines = [
@@ -510,24 +743,39 @@ def markdown(results: dict) -> list[str]:
         f"sequential requests per case on loopback, Datasette {results['server']['datasette']}, "
         f"SQLite {results['server']['sqlite']}. *× raw* is HTTP over sqlite3, at p50 and p95.",
         "",
-        "| case | rows | HTML p50 / p95 / p99 ms | JSON p50 / p95 / p99 ms | sqlite3 p50 / p95 / p99 ms "
+        "| case | URL | rows | HTML p50 / p95 / p99 ms | JSON p50 / p95 / p99 ms | sqlite3 p50 / p95 / p99 ms "
         "| × raw (HTML) | × raw (JSON p50) |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, case in results["cases"].items():
+        url = f"`{case['url']}`" if case.get("url") else ""
         if "error" in case:
-            lines.append(f"| {name} | – | **{case['error']}** | | once: {case['sqlite_once_ms']} | | |")
+            once = case.get("sqlite_once_ms")
+            once = once if once is not None else f"over {RAW_LIMIT_S} s"
+            lines.append(f"| {name} | {url} | – | **{case['error']}** | | once: {once} | | |")
             continue
-        rows = f"{case['rows']:,}" + (f" of {case['total']:,}" if "total" in case else "")
+        rows = "–" if case.get("rows") is None else f"{case['rows']:,}"
+        rows += f" of {case['total']:,}" if "total" in case else ""
         if case.get("truncated"):
             rows += " (truncated)"
-        note = f" (facets timed out: {', '.join(case['facets_timed_out'])})" if case.get("facets_timed_out") else ""
+        notes = []
+        if case.get("facets_timed_out"):
+            notes.append(f"facets timed out: {', '.join(case['facets_timed_out'])}")
+        if case.get("count_shown") is False:
+            notes.append("count not shown")
+        note = f" ({'; '.join(notes)})" if notes else ""
+        json_ratio = case["json_ratio_p50"] if case.get("json_ratio_p50") is not None else "–"
+        ratios = f"{case['ratio_p50']} / {case['ratio_p95']}" if case.get("ratio_p50") is not None else "–"
+        raw_ms = triple(case["sqlite_ms"]) if case.get("sqlite_ms") else f"over {RAW_LIMIT_S} s once"
         lines.append(
-            f"| {name}{note} | {rows} | {triple(case['http_ms'])} | {triple(case['json_ms'])} "
-            f"| {triple(case['sqlite_ms'])} | {case['ratio_p50']} / {case['ratio_p95']} "
-            f"| {case['json_ratio_p50']} |"
+            f"| {name}{note} | {url} | {rows} | {triple(case['http_ms'])} | {triple(case.get('json_ms'))} "
+            f"| {raw_ms} | {ratios} | {json_ratio} |"
         )
+    if results.get("failed_requests"):
+        lines += ["", f"Timed requests that failed: {'; '.join(results['failed_requests'])}."]
     c = results["csv"]
+    if c is None:
+        return lines
     figures = (
         f"**{c['error']}**"
         if "error" in c
@@ -542,14 +790,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("db", type=Path, help="archive database (e.g. built from bench/corpus/N)")
     parser.add_argument("--repeats", type=int, default=20, help="timed requests per case (at least 2)")
-    parser.add_argument("--csv-repeats", type=int, default=3, help="timed CSV streams")
+    parser.add_argument("--csv-repeats", type=int, default=3, help="timed CSV streams (0: none)")
+    parser.add_argument("--only", help="only the cases whose name this regular expression finds (for tuning)")
     parser.add_argument("--doc", type=Path, help="also write the markdown here, under a heading naming the file")
     args = parser.parse_args()
     if not args.db.is_file():
         parser.error(f"{args.db}: no such file")
-    if args.repeats < 2 or args.csv_repeats < 1:
+    if args.repeats < 2 or args.csv_repeats < 0:
         parser.error("--repeats must be at least 2 and --csv-repeats at least 1")
-    results = measure_queries(args.db, args.repeats, args.csv_repeats)
+    results = measure_queries(args.db, args.repeats, args.csv_repeats, args.only)
     print(json.dumps(results, indent=2))
     print("\n".join(markdown(results)))
     if args.doc:
@@ -566,7 +815,7 @@ def main() -> int:
             ),
             encoding="utf-8",
         )
-    return 1 if "error" in results["csv"] else 0
+    return 1 if results["csv"] and "error" in results["csv"] else 0
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ and JSON.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -76,12 +76,16 @@ async def _each(partitions: Sequence[Partition], sql: str, params=None, **option
 
 async def search(partitions: Sequence[Partition], search: Search) -> dict:
     """The search desk's counts and one page of results across `partitions` (newest first):
-    {"total", "by_outlet", "by_month", "by_period", "rows"}; each row says its "period"."""
+    {"total", "total_is", "counted_among", "by_outlet", "by_month", "by_period", "rows"}; each
+    row says its "period". Every match is counted, in each partition (`Search.counts_sql`), so
+    the total is exact ("total_is") and the counts are of the whole match set ("counted_among"
+    None), as in a single archive's small searches (ingest/search.py's `run`)."""
+    exact = {"total_is": "exact", "counted_among": None}
     if not search.active:
-        return {"total": 0, "by_outlet": [], "by_month": [], "by_period": [], "rows": []}
+        return {"total": 0, **exact, "by_outlet": [], "by_month": [], "by_period": [], "rows": []}
     sql, params = search.counts_sql()
     counted = await _each(partitions, sql, params)
-    found = tally([(r["outlet"], r["month"], r["matches"]) for rows in counted for r in rows])
+    found = tally([(r["outlet"], r["month"], r["matches"]) for rows in counted for r in rows]) | exact
     totals = [sum(r["matches"] for r in rows) for rows in counted]
     found["by_period"] = [{"period": p.period, "matches": n} for p, n in zip(partitions, totals) if n]
     start = (search.page - 1) * search.size
@@ -140,18 +144,17 @@ async def ranked(partitions: Sequence[Partition], sql: str, q: str, limit: int) 
 
 @dataclass(frozen=True)
 class EntityQueries:
-    """The entity page's SQL, as plugins/entity_page.py has it (and the `entity_months` canned query)."""
+    """The entity page's look-ups, as plugins/entity_page.py has them (and the `entity_months` canned query)."""
 
     entity: str  # :key, an id or a key
-    counts: str  # ? = entity id: mentions, articles
-    co_mentions: str  # ? = entity id
-    mentions: str  # ? = entity id, ? = limit
+    # (execute, entity id) -> {"counts", "co_mentions", "co_mentions_sampled", "sample", "mentions"}
+    gather: Callable[..., Awaitable[dict]]
     months: str  # :entity
 
 
 async def entity(partitions: Sequence[Partition], key: str, queries: EntityQueries, shown: int) -> dict | None:
     """One entity across partitions, or None when none knows it: {"entity", "counts",
-    "co_mentions", "mentions", "months", "by_period"}."""
+    "co_mentions", "co_mentions_sampled", "sample", "mentions", "months", "by_period"}."""
     found = [(p, rows[0]) for p, rows in zip(partitions, await _each(partitions, queries.entity, {"key": key})) if rows]
     if not found:
         return None
@@ -159,18 +162,15 @@ async def entity(partitions: Sequence[Partition], key: str, queries: EntityQueri
 
     async def one(partition: Partition, row: dict) -> dict:
         ident = row["id"]
-        counts = dict((await partition.db.execute(queries.counts, [ident])).first())
-        co = [dict(r) for r in await partition.db.execute(queries.co_mentions, [ident])]
-        mentions = [
-            dict(r) | {"period": partition.period} for r in await partition.db.execute(queries.mentions, [ident, shown])
-        ]
+        gathered = await queries.gather(partition.db.execute, ident)
+        mentions = [dict(m) | {"period": partition.period} for m in gathered["mentions"]]
         months = [dict(r) for r in await partition.db.execute(queries.months, {"entity": str(ident)})]
-        return {"counts": counts, "co": co, "mentions": mentions, "months": months}
+        return {**gathered, "mentions": mentions, "months": months}
 
     parts = await asyncio.gather(*(one(p, row) for p, row in found))
     co: dict[int, dict] = {}
     for part in parts:
-        for other in part["co"]:
+        for other in part["co_mentions"]:
             kept = co.setdefault(other["id"], dict(other, sentences=0))
             kept["sentences"] += other["sentences"]
     months: dict[str, int] = {}
@@ -178,9 +178,9 @@ async def entity(partitions: Sequence[Partition], key: str, queries: EntityQueri
         for row in part["months"]:
             months[row["month"]] = months.get(row["month"], 0) + row["mentions"]
     mentions = [m for part in parts for m in part["mentions"]]
-    mentions.sort(
+    mentions.sort(  # the entity page's order: by date, undated last
         key=lambda m: (
-            m["published"] is not None,
+            m["published"] is None,
             m["published"] or "",
             m["article_id"],
             m["position"],
@@ -191,6 +191,9 @@ async def entity(partitions: Sequence[Partition], key: str, queries: EntityQueri
         "entity": entity,
         "counts": {name: sum(part["counts"][name] for part in parts) for name in ("mentions", "articles")},
         "co_mentions": sorted(co.values(), key=lambda o: (-o["sentences"], o["name"]))[:50],
+        "co_mentions_sampled": any(part["co_mentions_sampled"] for part in parts),
+        # the mentions whose sentences were counted: each partition's most recent `sample`
+        "sample": sum(min(part["counts"]["mentions"], part["sample"]) for part in parts),
         "mentions": mentions[:shown],
         "months": months,
         "by_period": [

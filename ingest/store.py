@@ -273,6 +273,64 @@ def _count_mentions(conn: sqlite3.Connection, article_id: str, sign: int) -> Non
                      WHERE places.entity_id = counted.entity_id""",
         [sign, article_id],
     )
+    save_desk_counts(conn, article_id, sign)
+
+
+def save_desk_counts(conn: sqlite3.Connection, article_id: str, sign: int) -> None:
+    """Add (sign 1) or take away (sign -1) the article's mentions from `entity_dates` (mentions
+    and articles per entity and publication date, '' for none) and `entity_spellings` (mentions
+    per entity and spelling), the counts the entity page, its chart and every look-up of an
+    entity by name read instead of the mentions table (migration 0006, ingest/schema.py). Rows
+    counted down to nothing are deleted."""
+    dated = "(SELECT coalesce(published, '') FROM articles WHERE id = :article)"
+    conn.execute(
+        f"""INSERT INTO entity_dates (entity_id, published, mentions, articles)
+            SELECT entity_id, {dated}, :sign * count(*), :sign FROM mentions WHERE article_id = :article
+            GROUP BY entity_id
+            ON CONFLICT (entity_id, published) DO UPDATE
+            SET mentions = mentions + excluded.mentions, articles = articles + excluded.articles""",
+        {"sign": sign, "article": article_id},
+    )
+    conn.execute(
+        """INSERT INTO entity_spellings (entity_id, surface, mentions)
+           SELECT entity_id, surface, :sign * count(*) FROM mentions WHERE article_id = :article
+           GROUP BY entity_id, surface
+           ON CONFLICT (entity_id, surface) DO UPDATE SET mentions = mentions + excluded.mentions""",
+        {"sign": sign, "article": article_id},
+    )
+    if sign < 0:
+        conn.execute(
+            f"""DELETE FROM entity_dates WHERE mentions <= 0 AND published = {dated}
+                AND entity_id IN (SELECT entity_id FROM mentions WHERE article_id = :article)""",
+            {"article": article_id},
+        )
+        conn.execute(
+            """DELETE FROM entity_spellings WHERE mentions <= 0
+               AND (entity_id, surface) IN (SELECT entity_id, surface FROM mentions WHERE article_id = :article)""",
+            {"article": article_id},
+        )
+
+
+def refresh_desk_counts(db: sqlite_utils.Database) -> None:
+    """`entity_dates`, `entity_spellings` and `dated_months` counted again from the mentions
+    (migration 0006 on an older archive, bench/scale_archive.py on a replicated one)."""
+    with db.atomic():  # a savepoint inside a migration's transaction
+        db.execute("DELETE FROM entity_dates")
+        db.execute(
+            """INSERT INTO entity_dates (entity_id, published, mentions, articles)
+               SELECT m.entity_id, coalesce(a.published, ''), count(*), count(DISTINCT m.article_id)
+               FROM mentions m JOIN articles a ON a.id = m.article_id GROUP BY 1, 2"""
+        )
+        db.execute("DELETE FROM entity_spellings")
+        db.execute(
+            """INSERT INTO entity_spellings (entity_id, surface, mentions)
+               SELECT entity_id, surface, count(*) FROM mentions GROUP BY 1, 2"""
+        )
+        db.execute("DELETE FROM dated_months")
+        db.execute(
+            """INSERT INTO dated_months (month, events) SELECT substr(date_start, 1, 7), count(*)
+               FROM dated_mentions WHERE date_start IS NOT NULL GROUP BY 1"""
+        )
 
 
 def _delete_article_rows(conn: sqlite3.Connection, article_id: str) -> None:

@@ -95,6 +95,8 @@ async def search(request, datasette):
     except QueryInterrupted:
         found = {
             "total": 0,
+            "total_is": "exact",
+            "counted_among": None,
             "by_outlet": [],
             "by_month": [],
             "by_period": [],
@@ -167,9 +169,7 @@ async def entity(request, datasette):
     await allowed(request, datasette, parts)
     queries = merged.EntityQueries(
         entity=entity_page.ENTITY_SQL,
-        counts=entity_page.COUNTS_SQL,
-        co_mentions=entity_page.CO_MENTIONS_SQL,
-        mentions=entity_page.MENTIONS_SQL,
+        gather=entity_page.gather,
         months=await canned(datasette, parts, "entity_months"),
     )
     found = await merged.entity(parts, request.url_vars["key"], queries, entity_page.SHOWN_MENTIONS)
@@ -197,6 +197,8 @@ async def entity(request, datasette):
                 "entity": entity,
                 "counts": found["counts"],
                 "co_mentions": found["co_mentions"],
+                "co_mentions_sampled": found["co_mentions_sampled"],
+                "sample": found["sample"],
                 "mentions": found["mentions"],
                 "places": [{k: entity[k] for k in ("name", "latitude", "longitude")} | {"entity_id": entity["id"]}]
                 if has_coordinates

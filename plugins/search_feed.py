@@ -14,7 +14,7 @@ from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.utils.asgi import Response
 
-from ingest.search import Search
+from ingest.search import Search, run
 
 ATOM = "http://www.w3.org/2005/Atom"
 ENTRIES = 50
@@ -64,7 +64,7 @@ async def feed(request, datasette):
     rows = []
     if search.active:
         try:
-            rows = [dict(r) for r in await db.execute(*search.page_sql())]
+            rows = (await run(db.execute, search, with_counts=False))["rows"]
         except QueryInterrupted:
             rows = []
     return atom_response(request, datasette, describe(search), search.query_string(size=Search().size), rows)

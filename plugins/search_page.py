@@ -1,9 +1,15 @@
 """/search: the search desk. Sentences matching the words (ingest/search.py), narrowed by
 outlet, date from/to, language and an entity mentioned in the same sentence or article; the
-total, counts by outlet and by month for the whole match set, a page of results newest first
-(headline linked to the article at that sentence, outlet, date, marked snippet) and links to
-the next pages, and a chart of the matches per month (its data: /search.csv?...&by=month). Every choice is in the URL; /search.json gives the same as data, /search.csv
-the page's rows (`?by=outlet` or `?by=month`: the counts instead).
+total, counts by outlet and by month, a page of results newest first (headline linked to the
+article at that sentence, outlet, date, marked snippet) and links to the next pages, and a
+chart of the matches per month (its data: /search.csv?...&by=month). Every choice is in the
+URL; /search.json gives the same as data, /search.csv the page's rows (`?by=outlet` or
+`?by=month`: the counts instead).
+
+Where the match set is larger than ingest/search.py's CAP (10,000 sentences), the counts are
+those of its matches among the 10,000 most recently added sentences and the total may be a
+bound ("more than", "at least"): the page says so wherever it shows them (`total_is`,
+`counted_among` in the JSON).
 """
 
 import csv
@@ -15,22 +21,39 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from ingest.charts import bars, over_time
-from ingest.search import UNKNOWN, Search, tally
+from ingest.search import UNKNOWN, Search, run
 
 OUTLETS_SQL = "select distinct outlet from articles where outlet is not null order by outlet"
 LANGUAGES_SQL = "select distinct language from articles where language is not null order by language"
+EMPTY = {"total": 0, "total_is": "exact", "counted_among": None, "by_outlet": [], "by_month": [], "rows": []}
+
+
+COUNT_TIME_LIMIT_MS = 1000  # for the exact total of a common word (1.8M sentences at 100,000 articles: 0.2 s)
 
 
 async def run_search(db, search: Search) -> dict:
     """The counts and one page of `search`; {"error": ...} when it exceeds the time limit."""
-    if not search.active:
-        return {"total": 0, "by_outlet": [], "by_month": [], "rows": []}
+
+    async def count(sql, params):
+        try:
+            return (await db.execute(sql, params, custom_time_limit=COUNT_TIME_LIMIT_MS)).first()[0]
+        except QueryInterrupted:
+            return None  # said as "more than 10,000"
+
     try:
-        counts = tally(await db.execute(*search.counts_sql()))
-        rows = [dict(r) for r in await db.execute(*search.page_sql())]
+        return await run(db.execute, search, count=count)
     except QueryInterrupted:
-        return {"total": 0, "by_outlet": [], "by_month": [], "rows": [], "error": "The search took too long."}
-    return {**counts, "rows": rows}
+        return {**EMPTY, "error": "The search took too long."}
+
+
+CHOICES: dict[tuple[str, str], list[str]] = {}
+
+
+async def choices(db, sql: str) -> list[str]:
+    """The form's outlets or languages: read once from an immutable archive, every time from a live one."""
+    if db.is_mutable or (db.name, sql) not in CHOICES:
+        CHOICES[(db.name, sql)] = [r[0] for r in await db.execute(sql)]
+    return CHOICES[(db.name, sql)]
 
 
 def as_csv(rows: list[dict], columns: list[str]) -> Response:
@@ -48,9 +71,11 @@ async def search_page(request, datasette):
     found = await run_search(db, search)
     for row in found["rows"]:
         row["article_url"] = datasette.urls.path(f"/article/{row['article_id']}") + f"#s{row['sentence']}"
-    pages = -(-found["total"] // search.size)
+    exact = found["total_is"] == "exact"
+    pages = -(-found["total"] // search.size) if exact else None
+    more = search.page < pages if exact else len(found["rows"]) == search.size
     links = {
-        "next": f"?{search.query_string(page=search.page + 1)}" if search.page < pages else None,
+        "next": f"?{search.query_string(page=search.page + 1)}" if more else None,
         "previous": f"?{search.query_string(page=search.page - 1)}" if search.page > 1 else None,
     }
     fmt = request.url_vars.get("format")
@@ -77,8 +102,8 @@ async def search_page(request, datasette):
                 "links": links,
                 "chart": bars(over_time({c["month"]: c["matches"] for c in found["by_month"]})),
                 "undated": sum(c["matches"] for c in found["by_month"] if c["month"] == UNKNOWN),
-                "outlets": [r[0] for r in await db.execute(OUTLETS_SQL)],
-                "languages": [r[0] for r in await db.execute(LANGUAGES_SQL)],
+                "outlets": await choices(db, OUTLETS_SQL),
+                "languages": await choices(db, LANGUAGES_SQL),
             },
             request=request,
         )

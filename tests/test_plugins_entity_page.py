@@ -41,3 +41,33 @@ async def test_names_are_escaped_and_only_real_wikidata_ids_are_linked(make_data
     page = (await make_datasette(tmp_path / "archive.db").client.get("/entity/person:bad")).text
     assert "&lt;b&gt;Bad&lt;/b&gt;" in page and "<b>Bad" not in page
     assert "javascript:" not in page
+
+
+def test_the_lists_are_the_same_however_they_are_read(archive_db, monkeypatch):
+    """An often mentioned entity's first mentions come from its first dates' articles, and its
+    co-mentions from its latest mentions' sentences: the same as read directly when those
+    cover everything, and said to be a sample when they do not."""
+    import asyncio
+    import sqlite3
+
+    from support import load_plugin
+
+    entity_page = load_plugin("entity_page")
+    connection = sqlite3.connect(archive_db)
+    connection.row_factory = sqlite3.Row
+
+    async def execute(sql, params):
+        return connection.execute(sql, params).fetchall()
+
+    entity = connection.execute("select id from entities order by mentions desc limit 1").fetchone()[0]
+    direct = asyncio.run(entity_page.gather(execute, entity))
+    assert not direct["co_mentions_sampled"] and direct["counts"]["mentions"] <= entity_page.DIRECT
+    monkeypatch.setattr(entity_page, "DIRECT", 0)
+    monkeypatch.setattr(entity_page, "SHOWN_MENTIONS", 3)
+    dated = asyncio.run(entity_page.gather(execute, entity))
+    assert dated["mentions"] == direct["mentions"][:3]
+    monkeypatch.setattr(entity_page, "SAMPLE", 2)
+    sampled = asyncio.run(entity_page.gather(execute, entity))
+    assert sampled["co_mentions_sampled"] and sampled["sample"] == 2
+    assert sum(c["sentences"] for c in sampled["co_mentions"]) <= sum(c["sentences"] for c in direct["co_mentions"])
+    connection.close()
