@@ -4,29 +4,17 @@ narrows it as stated, paging walks every match once, and the HTML, JSON and CSV 
 
 import csv
 import io
-import sqlite3
 
 import pytest
-from support import load_plugin
 
 from ingest.search import Search
 
 
-@pytest.fixture(scope="module")
-def raw(archive_db):
-    connection = sqlite3.connect(archive_db)
-    connection.row_factory = sqlite3.Row
-    for name in ("search_query", "highlight"):
-        load_plugin(name).prepare_connection(connection)
-    yield connection
-    connection.close()
-
-
-def expected(raw, q, where="1", params=()):
+def expected(archive_sql, q, where="1", params=()):
     """Sentence ids matching q with a condition on sentence s and article a, computed plainly."""
     return {
         r[0]
-        for r in raw.execute(
+        for r in archive_sql.execute(
             f"""select s.id from sentences s join articles a on a.id = s.article_id
             where s.id in (select rowid from sentences_fts where sentences_fts match fts_query(?)) and {where}""",
             [q, *params],
@@ -46,15 +34,15 @@ def everything(http, **params):
         response = http.get(response["next"]).json()
 
 
-def test_total_counts_and_pages_cover_the_whole_match_set(http, raw):
-    ids = expected(raw, "Putin")
+def test_total_counts_and_pages_cover_the_whole_match_set(http, archive_sql):
+    ids = expected(archive_sql, "Putin")
     rows, first, pages = everything(http, q="Putin")
     assert len(ids) > 3 and first["total"] == len(ids) and pages == -(-len(ids) // 3) > 1
     assert sorted(row["sentence_id"] for row in rows) == sorted(ids)  # each match once
     dates = [row["published"] or "" for row in rows if row["published"]]
     assert dates == sorted(dates, reverse=True)  # newest first, undated last
     by_outlet = {}
-    for r in raw.execute(
+    for r in archive_sql.execute(
         f"select coalesce(a.outlet, '(unknown)'), count(*) from sentences s join articles a on a.id = s.article_id "
         f"where s.id in ({','.join(map(str, ids))}) group by 1"
     ):
@@ -63,15 +51,17 @@ def test_total_counts_and_pages_cover_the_whole_match_set(http, raw):
     assert sum(c["matches"] for c in first["by_month"]) == len(ids)
 
 
-def test_each_result_links_to_its_sentence_on_the_article_page(http, raw):
+def test_each_result_links_to_its_sentence_on_the_article_page(http, archive_sql):
     for row in http.get("/search.json", params={"q": "Vostochny"}).json()["rows"]:
-        position = raw.execute("select position from sentences where id = ?", [row["sentence_id"]]).fetchone()[0]
+        position = archive_sql.execute("select position from sentences where id = ?", [row["sentence_id"]]).fetchone()[
+            0
+        ]
         assert row["article_url"] == f"/article/{row['article_id']}#s{position}"
         assert "<mark>Vostochny</mark>" in row["snippet"]
 
 
-def test_outlet_date_and_language_filters_narrow_the_matches(http, raw):
-    outlet = raw.execute("select outlet from articles where outlet is not null order by outlet").fetchone()[0]
+def test_outlet_date_and_language_filters_narrow_the_matches(http, archive_sql):
+    outlet = archive_sql.execute("select outlet from articles where outlet is not null order by outlet").fetchone()[0]
     cases = [
         ({"outlet": outlet}, "a.outlet = ?", [outlet]),
         ({"outlet": "(unknown)"}, "a.outlet is null", []),
@@ -79,31 +69,33 @@ def test_outlet_date_and_language_filters_narrow_the_matches(http, raw):
         ({"to": "2023-09"}, "a.published <= ?", ["2023-09-31"]),
         ({"language": "id"}, "a.language = ?", ["id"]),
     ]
-    total = len(expected(raw, "Putin"))
+    total = len(expected(archive_sql, "Putin"))
     for params, where, values in cases:
         found = http.get("/search.json", params={"q": "Putin", **params, "size": 1000}).json()
-        ids = expected(raw, "Putin", where, values)
+        ids = expected(archive_sql, "Putin", where, values)
         assert found["total"] == len(ids) and {r["sentence_id"] for r in found["rows"]} == ids, params
         assert found["search"] == {"q": "Putin", **params, "size": 1000}
-    assert any(len(expected(raw, "Putin", w, v)) < total for _, w, v in cases)  # some filter narrows
+    assert any(len(expected(archive_sql, "Putin", w, v)) < total for _, w, v in cases)  # some filter narrows
 
 
 @pytest.mark.parametrize("scope", ["sentence", "article"])
-def test_entity_filter_by_name_spelling_or_wikidata_id(http, raw, scope):
-    entity_id, wikidata = raw.execute(
+def test_entity_filter_by_name_spelling_or_wikidata_id(http, archive_sql, scope):
+    entity_id, wikidata = archive_sql.execute(
         "select e.id, e.wikidata from entities e where e.wikidata is not null and e.name = 'Moscow'"
     ).fetchone()
     column, key = ("s.id", "sentence_id") if scope == "sentence" else ("s.article_id", "article_id")
-    ids = expected(raw, "Putin", f"{column} in (select {key} from mentions where entity_id = ?)", [entity_id])
+    ids = expected(archive_sql, "Putin", f"{column} in (select {key} from mentions where entity_id = ?)", [entity_id])
     assert ids
     for name in ("Moskow", wikidata, str(entity_id), "moscow"):
         found = http.get("/search.json", params={"q": "Putin", "entity": name, "scope": scope, "size": 1000}).json()
         assert {r["sentence_id"] for r in found["rows"]} == ids, name
 
 
-def test_an_entity_alone_lists_the_sentences_that_mention_it(http, raw):
-    entity_id = raw.execute("select entity_id from mentions group by entity_id order by count(*) desc").fetchone()[0]
-    sentences = raw.execute(
+def test_an_entity_alone_lists_the_sentences_that_mention_it(http, archive_sql):
+    entity_id = archive_sql.execute(
+        "select entity_id from mentions group by entity_id order by count(*) desc"
+    ).fetchone()[0]
+    sentences = archive_sql.execute(
         "select count(distinct sentence_id) from mentions where entity_id = ?", [entity_id]
     ).fetchone()[0]
     assert http.get("/search.json", params={"entity": entity_id}).json()["total"] == sentences

@@ -5,10 +5,8 @@ than the cap the total and the counts say what they are (exact, "more than", "at
 counted among which sentences)."""
 
 import asyncio
-import sqlite3
 
 import pytest
-from support import load_plugin
 
 from ingest.search import Search, run, tally
 
@@ -27,37 +25,27 @@ SEARCHES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def raw(archive_db):
-    connection = sqlite3.connect(archive_db)
-    connection.row_factory = sqlite3.Row
-    for name in ("search_query", "highlight"):
-        load_plugin(name).prepare_connection(connection)
-    yield connection
-    connection.close()
-
-
-def searched(raw, search, **options):
+def searched(archive_sql, search, **options):
     async def execute(sql, params):
-        return raw.execute(sql, params).fetchall()
+        return archive_sql.execute(sql, params).fetchall()
 
     return asyncio.run(run(execute, search, **options))
 
 
-def plainly(raw, search):
+def plainly(archive_sql, search):
     """Every match in order, and the counts, by the default plan (exact, whatever it costs)."""
     everything = Search.from_args({**search.params(), "size": "1000", "page": "1"})
-    rows = [r["sentence_id"] for r in raw.execute(*everything.page_sql()).fetchall()]
-    return rows, tally(raw.execute(*search.counts_sql()).fetchall())
+    rows = [r["sentence_id"] for r in archive_sql.execute(*everything.page_sql()).fetchall()]
+    return rows, tally(archive_sql.execute(*search.counts_sql()).fetchall())
 
 
 @pytest.mark.parametrize("args", SEARCHES, ids=lambda a: "&".join(f"{k}={v}" for k, v in a.items()))
 @pytest.mark.parametrize("cap", [10_000, 3])
-def test_every_plan_lists_the_same_page_and_says_what_its_counts_are(raw, args, cap):
+def test_every_plan_lists_the_same_page_and_says_what_its_counts_are(archive_sql, args, cap):
     for page in (1, 2):
         search = Search.from_args({**args, "size": "4", "page": str(page)})
-        order, counts = plainly(raw, search)
-        found = searched(raw, search, cap=cap)
+        order, counts = plainly(archive_sql, search)
+        found = searched(archive_sql, search, cap=cap)
         assert [r["sentence_id"] for r in found["rows"]] == order[(page - 1) * 4 : page * 4], found["plan"]
         if found["total_is"] == "exact":
             assert found["total"] == counts["total"] == len(order)
@@ -73,16 +61,16 @@ def test_every_plan_lists_the_same_page_and_says_what_its_counts_are(raw, args, 
             assert all(c["matches"] <= whole[c["outlet"]] for c in found["by_outlet"])
 
 
-def test_a_small_match_set_is_counted_exactly_and_a_large_one_says_it_is_sampled(raw):
-    exact = searched(raw, Search(q="Putin"))
+def test_a_small_match_set_is_counted_exactly_and_a_large_one_says_it_is_sampled(archive_sql):
+    exact = searched(archive_sql, Search(q="Putin"))
     assert exact["total_is"] == "exact" and exact["counted_among"] is None and exact["plan"] == "words"
-    sampled = searched(raw, Search(q="Putin"), cap=3)
+    sampled = searched(archive_sql, Search(q="Putin"), cap=3)
     assert sampled["plan"] == "scan" and sampled["total"] == exact["total"]  # the words alone: FTS counts them
     assert sampled["counted_among"] == "the 3 most recently added sentences containing the words"
     assert sum(c["matches"] for c in sampled["by_month"]) == 3
-    uncounted = searched(raw, Search(q="Putin"), cap=3, count=lambda sql, params: _none())
+    uncounted = searched(archive_sql, Search(q="Putin"), cap=3, count=lambda sql, params: _none())
     assert (uncounted["total_is"], uncounted["total"]) == ("more than", 3)
-    narrowed = searched(raw, Search(q="Putin", language="id"), cap=3)
+    narrowed = searched(archive_sql, Search(q="Putin", language="id"), cap=3)
     assert narrowed["total_is"] == "at least"
 
 
@@ -96,11 +84,11 @@ def test_the_search_page_says_when_counts_are_sampled(http):
 
 
 @pytest.mark.parametrize("args", SEARCHES, ids=lambda a: "&".join(f"{k}={v}" for k, v in a.items()))
-def test_every_driver_finds_the_same_matches(raw, args):
+def test_every_driver_finds_the_same_matches(archive_sql, args):
     search = Search.from_args(args)
     drivers = ["articles", "scan"] + (["words"] if search.q else []) + (["entity"] if search.entity else [])
-    expected = {r[0] for r in raw.execute(f"{search.sql()[0]} select id from hits", search.sql()[1])}
+    expected = {r[0] for r in archive_sql.execute(f"{search.sql()[0]} select id from hits", search.sql()[1])}
     for driver in drivers:
         for few in (False, True):
             cte, params = search.sql(driver, few=few)
-            assert {r[0] for r in raw.execute(f"{cte} select id from hits", params)} == expected, (driver, few)
+            assert {r[0] for r in archive_sql.execute(f"{cte} select id from hits", params)} == expected, (driver, few)

@@ -8,13 +8,12 @@ import html
 import io
 import json
 import re
-import sqlite3
 import sys
 from pathlib import Path
 
 import httpx
 import pytest
-from support import ROOT, free_port, load_plugin, start_server, stop_server
+from support import ROOT, free_port, start_server, stop_server
 
 from ingest import serve
 
@@ -52,20 +51,9 @@ HOSTILE_INPUTS = [
 TABLES = ["articles", "sentences", "entities", "mentions", "places", "quotes", "dated_mentions", "furniture"]
 
 
-@pytest.fixture(scope="module")
-def sql(archive_db):
-    """A read-only connection with the plugins' SQL functions, to run the canned queries directly."""
-    conn = sqlite3.connect(f"file:{archive_db}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    for name in ("search_query", "highlight"):
-        load_plugin(name).prepare_connection(conn)
-    yield conn
-    conn.close()
-
-
-def entity_id(sql, name_part: str) -> int:
+def entity_id(archive_sql, name_part: str) -> int:
     """The most mentioned entity whose name contains `name_part`."""
-    row = sql.execute(
+    row = archive_sql.execute(
         """select e.id from entities e join mentions m on m.entity_id = e.id where e.name like ?
            group by e.id order by count(*) desc limit 1""",
         [f"%{name_part}%"],
@@ -74,12 +62,12 @@ def entity_id(sql, name_part: str) -> int:
     return row[0]
 
 
-def canned_cases(sql):
-    putin, kim = entity_id(sql, "Putin"), entity_id(sql, "Kim Jong")
-    moscow_surface = sql.execute(
-        "select surface from mentions where entity_id = ? limit 1", [entity_id(sql, "Mosc")]
+def canned_cases(archive_sql):
+    putin, kim = entity_id(archive_sql, "Putin"), entity_id(archive_sql, "Kim Jong")
+    moscow_surface = archive_sql.execute(
+        "select surface from mentions where entity_id = ? limit 1", [entity_id(archive_sql, "Mosc")]
     ).fetchone()[0]
-    (wikidata,) = sql.execute("select wikidata from entities where wikidata is not null limit 1").fetchone()
+    (wikidata,) = archive_sql.execute("select wikidata from entities where wikidata is not null limit 1").fetchone()
     return [
         ("search", {"q": "Vostochny"}),
         ("search", {"q": "pertemuan"}),
@@ -99,9 +87,9 @@ def canned_cases(sql):
     ]
 
 
-def expected_rows(sql, metadata, query: str, params: dict) -> list[dict]:
+def expected_rows(archive_sql, metadata, query: str, params: dict) -> list[dict]:
     statement = metadata["databases"]["archive"]["queries"][query]["sql"]
-    return [dict(row) for row in sql.execute(statement, params)]
+    return [dict(row) for row in archive_sql.execute(statement, params)]
 
 
 def all_json_rows(http, path: str) -> list[dict]:
@@ -288,9 +276,9 @@ def test_streamed_sentences_csv_is_the_whole_table(http, db_name, archive):
 # Canned queries -------------------------------------------------------------------------------
 
 
-def test_canned_queries_json_and_csv_match_the_database(http, db_name, sql, metadata):
-    for query, params in canned_cases(sql):
-        expected = expected_rows(sql, metadata, query, params)
+def test_canned_queries_json_and_csv_match_the_database(http, db_name, archive_sql, metadata):
+    for query, params in canned_cases(archive_sql):
+        expected = expected_rows(archive_sql, metadata, query, params)
         got = http.get(f"/{db_name}/{query}.json", params={**params, "_shape": "array"})
         assert got.status_code == 200, (query, params, got.text[:300])
         assert got.json() == expected, (query, params)
@@ -300,8 +288,8 @@ def test_canned_queries_json_and_csv_match_the_database(http, db_name, sql, meta
             assert list(rows[0]) == list(expected[0])
 
 
-def test_every_canned_query_returns_rows_for_a_seed_entity(http, db_name, sql):
-    for query, params in canned_cases(sql):
+def test_every_canned_query_returns_rows_for_a_seed_entity(http, db_name, archive_sql):
+    for query, params in canned_cases(archive_sql):
         if any(params.values()):
             rows = http.get(f"/{db_name}/{query}.json", params={**params, "_shape": "array"}).json()
             assert rows, (query, params)
@@ -408,16 +396,16 @@ def test_article_page_escapes_everything(http, hostile):
     assert html.escape("<script>alert(1)</script>", quote=False) in page
 
 
-def test_entity_page(http, sql):
-    putin = entity_id(sql, "Putin")
-    entity = dict(sql.execute("select * from entities where id = ?", [putin]).fetchone())
-    mentions = sql.execute("select count(*) from mentions where entity_id = ?", [putin]).fetchone()[0]
+def test_entity_page(http, archive_sql):
+    putin = entity_id(archive_sql, "Putin")
+    entity = dict(archive_sql.execute("select * from entities where id = ?", [putin]).fetchone())
+    mentions = archive_sql.execute("select count(*) from mentions where entity_id = ?", [putin]).fetchone()[0]
     page = http.get(f"/entity/{putin}").text
     assert html.escape(entity["name"]) in page
     assert f'<strong class="mention-count">{mentions}</strong>' in page
     if entity["wikidata"]:
         assert f'href="https://www.wikidata.org/wiki/{entity["wikidata"]}"' in page
-    co_mentioned = sql.execute(
+    co_mentioned = archive_sql.execute(
         """select distinct e.name from mentions a join mentions b on b.sentence_id = a.sentence_id
            join entities e on e.id = b.entity_id where a.entity_id = ? and b.entity_id != ?""",
         [putin, putin],
