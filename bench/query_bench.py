@@ -373,20 +373,13 @@ def statements_run(raw, statements):
 
 
 def search_run(raw, params: dict):
-    """`run` for a search desk page: the statements ingest/search.py runs for it, in sqlite3
-    (`search.run` where there is one, else the counts and the page, as before it)."""
+    """`run` for a search desk page: ingest/search.py's `run`, its statements in sqlite3."""
     from ingest import search as desk
 
     search = desk.Search.from_args(params)
-    runner = getattr(desk, "run", None)
-    if runner is None:
-        return lambda: [
-            raw.execute(*search.page_sql()).fetchall(),
-            raw.execute(*search.counts_sql()).fetchall(),
-        ]
 
     def run():
-        found = asyncio.run(runner(rows_of(raw), search))
+        found = asyncio.run(desk.run(rows_of(raw), search))
         return [found["rows"], found]
 
     return run
@@ -509,30 +502,19 @@ def desk_cases(server, raw, database, queries, repeats) -> dict:
 
 def entity_run(raw, queries, entity_page, entity):
     """What the entity page runs: its chart's canned query and `entity_page.gather` (its
-    counts and lists) where the plugin has it, else the three lists as before it."""
-    if hasattr(entity_page, "gather"):
-        months = (queries["entity_months"]["sql"], {"entity": str(entity)})
+    counts and lists)."""
+    months = (queries["entity_months"]["sql"], {"entity": str(entity)})
 
-        def run():
-            found = asyncio.run(entity_page.gather(rows_of(raw), entity))
-            return [raw.execute(*months).fetchall(), found]
+    def run():
+        found = asyncio.run(entity_page.gather(rows_of(raw), entity))
+        return [raw.execute(*months).fetchall(), found]
 
-        return run
-    return statements_run(
-        raw,
-        [
-            (queries["entity_months"]["sql"], {"entity": str(entity)}),
-            (entity_page.COUNTS_SQL, [entity]),
-            (entity_page.CO_MENTIONS_SQL, [entity]),
-            (entity_page.MENTIONS_SQL, [entity, entity_page.SHOWN_MENTIONS]),
-        ],
-    )
+    return run
 
 
 def desk_count_sql(desk) -> list[str]:
-    """The home page's counts: `desk.COUNT_SQL` per counted table where the plugin has it."""
-    template = getattr(desk, "COUNT_SQL", "select count(*) from [{table}]")
-    return [template.format(table=table) for *_, table in desk.PAGES if table]
+    """The home page's counts: one per counted table."""
+    return [f"select count(*) from [{table}]" for *_, table in desk.PAGES if table]
 
 
 def article_sql(article_page) -> list[str]:
