@@ -146,25 +146,31 @@ def cases(one_db: str, top_entity: str) -> dict[str, tuple[str, str]]:
     return found
 
 
+class Mismatch(Exception):
+    """The two servers answer a case differently."""
+
+
 def check(name: str, one: bytes, parts: bytes) -> None:
-    """The two servers answer the same before they are timed."""
+    """The two servers answer the same before they are timed (Mismatch if not)."""
     if name.startswith("search"):
         a, b = json.loads(one), json.loads(parts)
         exact, whole = a["total_is"] == "exact", a["counted_among"] is None
         # one file may bound a large match set's total and count its months in a sample
         # (ingest/search.py's `run`); the partitions count it all
         if (b["total"] != a["total"]) if exact else (b["total"] < a["total"]):
-            raise SystemExit(f"{name}: one file {a['total_is']} {a['total']} matches, partitions {b['total']}")
+            raise Mismatch(f"one file {a['total_is']} {a['total']} matches, partitions {b['total']}")
         if whole and a["by_month"] != b["by_month"]:
-            raise SystemExit(f"{name}: the counts by month differ")
+            raise Mismatch("the counts by month differ")
     elif name.startswith("map"):
         a = {row["entity_id"]: row["mentions"] for row in json.loads(one)}
         b = {row["entity_id"]: row["mentions"] for row in json.loads(parts)["places"]}
         if a != b:
-            raise SystemExit(f"{name}: the places differ ({len(a)} against {len(b)})")
+            raise Mismatch(f"the places differ ({len(a)} against {len(b)})")
 
 
-def bench_size(n: int, work: Path, workers: int, parallel: int, repeats: int) -> dict:
+def bench_size(n: int, work: Path, workers: int, parallel: int, repeats: int, save) -> dict:
+    """One size's figures; `save(result)` is called once the ingests are timed (an hour and more
+    at 100,000 articles), so that they are written even if serving fails."""
     corpus = work / f"corpus-{n}"
     generate(n, corpus, years=(YEAR, YEAR))
     groups = by_period(corpus)
@@ -192,13 +198,18 @@ def bench_size(n: int, work: Path, workers: int, parallel: int, repeats: int) ->
         "bytes": {"one_file": one.stat().st_size, "partitions": sum(sizes.values())},
         "queries": {},
     }
+    save(result)
     one_server = ServerProcess.serving(one, work / "one.log").start()
     parts_server = ServerProcess.serving_archive(archive, work / "parts.log").start()
     try:
         for name, (one_path, parts_path) in cases(one.stem, top_entity).items():
-            one_times, one_body = timed(one_server, one_path, repeats)
-            parts_times, parts_body = timed(parts_server, parts_path, repeats)
-            check(name, one_body, parts_body)
+            try:
+                one_times, one_body = timed(one_server, one_path, repeats)
+                parts_times, parts_body = timed(parts_server, parts_path, repeats)
+                check(name, one_body, parts_body)
+            except (Mismatch, RuntimeError) as error:  # reported, and the run exits 1
+                result["queries"][name] = {"error": str(error)}
+                continue
             result["queries"][name] = {
                 "one_file_ms": one_times,
                 "partitions_ms": parts_times,
@@ -249,6 +260,9 @@ def markdown(results: dict) -> str:
             "|---|---:|---:|---:|",
         ]
         for name, q in r["queries"].items():
+            if "error" in q:
+                lines.append(f"| {name} | error: {q['error']} | | |")
+                continue
             a, b = q["one_file_ms"], q["partitions_ms"]
             lines.append(f"| {name} | {a['p50']} / {a['p95']} | {b['p50']} / {b['p95']} | {q['ratio_p50']} |")
     return "\n".join(lines) + "\n"
@@ -272,14 +286,27 @@ def main() -> None:
         else:
             work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="newsarchive-partitions-")))
         for n in args.sizes:
-            results["sizes"][str(n)] = r = bench_size(n, work, args.workers, args.parallel, args.repeats)
+
+            def save(result: dict, n: int = n) -> None:
+                results["sizes"][str(n)] = result
+                args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+                args.doc.write_text(markdown(results), encoding="utf-8")
+
+            r = bench_size(n, work, args.workers, args.parallel, args.repeats, save)
+            save(r)
             print(
                 f"{n}: one file {r['ingest']['one_file_seconds']} s, partitions {r['ingest']['partitions_seconds']} s",
                 flush=True,
             )
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    args.doc.write_text(markdown(results), encoding="utf-8")
     print(f"wrote {args.out} and {args.doc}")
+    failed = [
+        f"{n} {name}: {q['error']}"
+        for n, r in results["sizes"].items()
+        for name, q in r["queries"].items()
+        if "error" in q
+    ]
+    if failed:
+        raise SystemExit("cases that failed:\n" + "\n".join(failed))
 
 
 if __name__ == "__main__":
