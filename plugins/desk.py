@@ -43,15 +43,15 @@ PAGES = [
 ]
 
 
-COUNTED: dict[tuple[int, str], dict[str, int | None]] = {}  # (datasette, database) -> counts, for immutable files
+COUNTED: dict[str, dict[str, int | None]] = {}  # database file -> counts, for immutable files
 
 
-async def table_count(archive, table: str, key: int) -> int | None:
+async def table_count(archive, table: str) -> int | None:
     """Rows in `table`: counted once for an immutable archive (it cannot change while served;
     at 100,000 articles `sentences` alone takes a second to count), every time for a live one."""
     if archive.is_mutable:
         return (await archive.execute(f"select count(*) from [{table}]")).first()[0]
-    counts = COUNTED.setdefault((key, archive.name), {})
+    counts = COUNTED.setdefault(archive.path, {})
     if table not in counts:
         counts[table] = (await archive.execute(f"select count(*) from [{table}]")).first()[0]
     return counts[table]
@@ -75,7 +75,7 @@ def extra_template_vars(view_name, database, datasette):
             )
             count = None
             if table and await archive.table_exists(table):
-                count = await table_count(archive, table, id(datasette))
+                count = await table_count(archive, table)
             entries.append({"title": title, "url": url, "holds": holds, "count": count, "table": table})
         return {"desk": entries}
 

@@ -46,14 +46,14 @@ async def run_search(db, search: Search) -> dict:
         return {**EMPTY, "error": "The search took too long."}
 
 
-CHOICES: dict[tuple[str, str], list[str]] = {}
+CHOICES: dict[tuple[str, str], list[str]] = {}  # (database file, sql) -> values, for immutable files
 
 
 async def choices(db, sql: str) -> list[str]:
     """The form's outlets or languages: read once from an immutable archive, every time from a live one."""
-    if db.is_mutable or (db.name, sql) not in CHOICES:
-        CHOICES[(db.name, sql)] = [r[0] for r in await db.execute(sql)]
-    return CHOICES[(db.name, sql)]
+    if db.is_mutable or (db.path, sql) not in CHOICES:
+        CHOICES[(db.path, sql)] = [r[0] for r in await db.execute(sql)]
+    return CHOICES[(db.path, sql)]
 
 
 def as_csv(rows: list[dict], columns: list[str]) -> Response:
