@@ -14,6 +14,7 @@ import httpx
 import pytest
 import sqlite_utils
 import yaml
+from hypothesis import settings
 from support import (
     ROOT,
     SEEDS,
@@ -28,6 +29,11 @@ from support import (
 
 from ingest.models import Article
 from ingest.serve import SETTINGS, ServerProcess, datasette_args, site_file
+
+# Hypothesis checks what the code does, not how fast: its default 200 ms deadline per example
+# fails on a loaded machine (timings belong in `make bench`).
+settings.register_profile("newsarchive", deadline=None)
+settings.load_profile("newsarchive")
 
 
 @pytest.fixture(scope="session")

