@@ -93,16 +93,7 @@ async def search(request, datasette):
         if order == "rank":
             found["rows"] = await merged.ranked(picked, await canned(datasette, parts, "search"), plain.q, plain.size)
     except QueryInterrupted:
-        found = {
-            "total": 0,
-            "total_is": "exact",
-            "counted_among": None,
-            "by_outlet": [],
-            "by_month": [],
-            "by_period": [],
-            "rows": [],
-            "error": "The search took too long.",
-        }
+        found = {**search_page.TOO_LONG, "by_period": []}
     for row in found["rows"]:
         row["article_url"] = datasette.urls.path(f"/article/{row['article_id']}") + f"#s{row['sentence']}"
     pages = -(-found["total"] // plain.size)

@@ -26,6 +26,7 @@ from ingest.search import UNKNOWN, Search, run
 OUTLETS_SQL = "select distinct outlet from articles where outlet is not null order by outlet"
 LANGUAGES_SQL = "select distinct language from articles where language is not null order by language"
 EMPTY = {"total": 0, "total_is": "exact", "counted_among": None, "by_outlet": [], "by_month": [], "rows": []}
+TOO_LONG = {**EMPTY, "error": "The search took too long."}  # what a search past the time limit shows
 
 
 COUNT_TIME_LIMIT_MS = 1000  # for the exact total of a common word (1.8M sentences at 100,000 articles: 0.2 s)
@@ -43,7 +44,7 @@ async def run_search(db, search: Search) -> dict:
     try:
         return await run(db.execute, search, count=count)
     except QueryInterrupted:
-        return {**EMPTY, "error": "The search took too long."}
+        return dict(TOO_LONG)
 
 
 CHOICES: dict[tuple[str, str], list[str]] = {}  # (database file, sql) -> values, for immutable files
