@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .archive import UNDATED, granularity_of, is_period, period_order
-from .search import Search, tally
+from .search import NO_MATCHES, Search, tally
 
 CANDIDATES = 4  # the network's nodes: each partition proposes this many times `top`
 
@@ -80,12 +80,12 @@ async def search(partitions: Sequence[Partition], search: Search) -> dict:
     row says its "period". Every match is counted, in each partition (`Search.counts_sql`), so
     the total is exact ("total_is") and the counts are of the whole match set ("counted_among"
     None), as in a single archive's small searches (ingest/search.py's `run`)."""
-    exact = {"total_is": "exact", "counted_among": None}
     if not search.active:
-        return {"total": 0, **exact, "by_outlet": [], "by_month": [], "by_period": [], "rows": []}
+        return {**NO_MATCHES, "by_period": []}
     sql, params = search.counts_sql()
     counted = await _each(partitions, sql, params)
-    found = tally([(r["outlet"], r["month"], r["matches"]) for rows in counted for r in rows]) | exact
+    found = tally([(r["outlet"], r["month"], r["matches"]) for rows in counted for r in rows])
+    found |= {"total_is": "exact", "counted_among": None}
     totals = [sum(r["matches"] for r in rows) for rows in counted]
     found["by_period"] = [{"period": p.period, "matches": n} for p, n in zip(partitions, totals) if n]
     start = (search.page - 1) * search.size

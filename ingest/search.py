@@ -32,6 +32,7 @@ search, "at least N" (N matches among those counted) when filters narrow it furt
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field, fields, replace
 from urllib.parse import urlencode
@@ -44,6 +45,8 @@ UNKNOWN = "(unknown)"  # the outlet or month of articles that do not state one
 CAP = 10_000  # rows a search may read exactly; past it the counts are of a sample, said so
 ENTITY_ARTICLES = 300  # an entity in at most this many articles drives a search for words too (an FTS look-up each)
 DRIVERS = ("words", "entity", "articles", "scan")
+# What `run` answers for nothing to search for (plugins/search_page.py and ingest/merged.py start from it too).
+NO_MATCHES = {"total": 0, "total_is": "exact", "counted_among": None, "by_outlet": [], "by_month": [], "rows": []}
 
 ENTITY_IDS = "(select entity_id from entity_names where term = :entity collate nocase)"
 COLUMNS = "s.id, s.article_id, s.position, s.text, a.title, a.outlet, a.published, a.language, a.ingested_at"
@@ -326,9 +329,7 @@ async def run(execute, search: Search, cap: int = CAP, count=None, with_counts: 
     match, else what they were counted among) and "plan" (the driver, or "scan"). Raises what
     `execute` raises (Datasette's QueryInterrupted)."""
     if not search.active:
-        return {"total": 0, "total_is": "exact", "counted_among": None, "by_outlet": [], "by_month": [], "rows": []}
-    import json
-
+        return dict(NO_MATCHES)
     if search.entity:  # one entity named: its id, once
         named = "select distinct entity_id from entity_names where term = :entity collate nocase limit 2"
         ids = [r[0] for r in await execute(named, {"entity": search.entity})]

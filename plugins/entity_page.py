@@ -10,6 +10,7 @@ the page when it is not; its first mentions in date order are read from the arti
 first dates `entity_dates` gives, not from every mention.
 """
 
+import json
 import re
 
 from datasette import hookimpl
@@ -70,8 +71,6 @@ WIKIDATA_ID = re.compile(r"^Q[0-9]+$")
 async def gather(execute, entity_id: int) -> dict:
     """The entity page's counts, co-mentions and first mentions, with `execute(sql, params)`
     (awaited, returning rows): Datasette's `db.execute` here, sqlite3 in bench/query_bench.py."""
-    import json
-
     mentions, articles = list(await execute(COUNTS_SQL, [entity_id]))[0]
     co_mentions = [dict(r) for r in await execute(CO_MENTIONS_SQL, {"entity": entity_id, "sample": SAMPLE})]
     if mentions <= DIRECT:

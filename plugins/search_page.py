@@ -21,12 +21,11 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from ingest.charts import bars, over_time
-from ingest.search import UNKNOWN, Search, run
+from ingest.search import NO_MATCHES, UNKNOWN, Search, run
 
 OUTLETS_SQL = "select distinct outlet from articles where outlet is not null order by outlet"
 LANGUAGES_SQL = "select distinct language from articles where language is not null order by language"
-EMPTY = {"total": 0, "total_is": "exact", "counted_among": None, "by_outlet": [], "by_month": [], "rows": []}
-TOO_LONG = {**EMPTY, "error": "The search took too long."}  # what a search past the time limit shows
+TOO_LONG = {**NO_MATCHES, "error": "The search took too long."}  # what a search past the time limit shows
 
 
 COUNT_TIME_LIMIT_MS = 1000  # for the exact total of a common word (1.8M sentences at 100,000 articles: 0.2 s)
