@@ -2,7 +2,8 @@
 all periods: each partition runs the query a single archive runs (ingest/search.py's `Search`,
 the plugins' SQL, the canned queries), all partitions at once, and the rows are merged here.
 
-- **search**: counts added up (total, by outlet, by month, and by period); the page of results
+- **search**: each partition runs a single archive's bounded search; counts added up (total,
+  by outlet, by month, and by period), bounds where a partition's are; the page of results
   in the desk's order, newest first, undated last. Partitions of one granularity hold disjoint
   periods, so that order is the partitions' order: only the partitions the page falls in are
   asked for rows. Partitions whose periods overlap (2024.db beside 2024-06.db, put together
@@ -32,7 +33,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .archive import UNDATED, granularity_of, is_period, period_order
-from .search import NO_MATCHES, Search, tally
+from .search import CAP, NO_MATCHES, Search, listed, run
 
 CANDIDATES = 4  # the network's nodes: each partition proposes this many times `top`
 
@@ -74,60 +75,103 @@ async def _each(partitions: Sequence[Partition], sql: str, params=None, **option
     return list(await asyncio.gather(*(rows(p) for p in partitions)))
 
 
-async def search(partitions: Sequence[Partition], search: Search) -> dict:
+async def search(
+    partitions: Sequence[Partition],
+    search: Search,
+    cap: int = CAP,
+    count: Callable[[Partition], Callable[..., Awaitable[int | None]]] | None = None,
+) -> dict:
     """The search desk's counts and one page of results across `partitions` (newest first):
     {"total", "total_is", "counted_among", "by_outlet", "by_month", "by_period", "rows"}; each
-    row says its "period". Every match is counted, in each partition (`Search.counts_sql`), so
-    the total is exact ("total_is") and the counts are of the whole match set ("counted_among"
-    None), as in a single archive's small searches (ingest/search.py's `run`)."""
+    row says its "period", each of "by_period" its "matches_is".
+
+    Each partition runs a single archive's bounded search (ingest/search.py's `run`, with
+    `cap`; `count(partition)` is its `count`): exact counts while a partition's matches are
+    few, bounds and counts among its most recent matches past that, so a common word costs
+    the same in every partition whatever the archive's size. The counts are added up; the
+    total is exact when every partition's is, "more than" when any partition's is, else "at
+    least"."""
     if not search.active:
         return {**NO_MATCHES, "by_period": []}
-    sql, params = search.counts_sql()
-    counted = await _each(partitions, sql, params)
-    found = tally([(r["outlet"], r["month"], r["matches"]) for rows in counted for r in rows])
-    found |= {"total_is": "exact", "counted_among": None}
-    totals = [sum(r["matches"] for r in rows) for rows in counted]
-    found["by_period"] = [{"period": p.period, "matches": n} for p, n in zip(partitions, totals) if n]
+    first_pages = await asyncio.gather(
+        *(run(p.db.execute, replace(search, page=1), cap, count=count(p) if count else None) for p in partitions)
+    )
+    by_outlet: dict[str, int] = {}
+    by_month: dict[str, int] = {}
+    for part in first_pages:
+        for row in part["by_outlet"]:
+            by_outlet[row["outlet"]] = by_outlet.get(row["outlet"], 0) + row["matches"]
+        for row in part["by_month"]:
+            by_month[row["month"]] = by_month.get(row["month"], 0) + row["matches"]
+    found = listed(by_outlet, by_month)
+    bounds = {part["total_is"] for part in first_pages}
+    among = sorted({part["counted_among"] for part in first_pages if part["counted_among"]})
+    found |= {
+        "total": sum(part["total"] for part in first_pages),
+        "total_is": "exact" if bounds == {"exact"} else "more than" if "more than" in bounds else "at least",
+        "counted_among": f"{'; '.join(among)}, in each period that has more" if among else None,
+        "by_period": [
+            {"period": p.period, "matches": part["total"], "matches_is": part["total_is"]}
+            for p, part in zip(partitions, first_pages)
+            if part["total"]
+        ],
+    }
     start = (search.page - 1) * search.size
     if disjoint(partitions):
-        found["rows"] = await _slice_in_order(partitions, totals, search, start)
+        found["rows"] = await _slice_in_order(partitions, first_pages, search, start, cap)
     else:
-        found["rows"] = await _slice_by_date(partitions, search, start)
+        found["rows"] = await _slice_by_date(partitions, search, start, cap)
     return found
 
 
-async def _page(partition: Partition, search: Search) -> list[dict]:
-    rows = [dict(row) for row in await partition.db.execute(*search.page_sql())]
+async def _page(partition: Partition, search: Search, cap: int) -> list[dict]:
+    """One page of `search` in `partition` (its `run`, without the counts)."""
+    rows = (await run(partition.db.execute, search, cap, with_counts=False))["rows"]
     return [row | {"period": partition.period} for row in rows]
 
 
-async def _slice_in_order(partitions: Sequence[Partition], totals: list[int], search: Search, start: int) -> list[dict]:
+async def _exact_total(partition: Partition, search: Search) -> int:
+    """Every match in `partition`, counted: only for a page past what its bounded count saw."""
+    return sum(row["matches"] for row in await partition.db.execute(*search.counts_sql()))
+
+
+async def _slice_in_order(
+    partitions: Sequence[Partition], first_pages: list[dict], search: Search, start: int, cap: int
+) -> list[dict]:
     """Rows start .. start + size of the partitions' results one after the other: each
-    partition's part read with its own page query (one or two pages of the same size)."""
+    partition's part read with its own page query (one or two pages of the same size; its
+    first page is `run`'s already). A partition whose total is a bound is skipped by its
+    exact count only when the page starts past the bound."""
     size = search.size
     wanted: list[dict] = []
-    for partition, total in zip(partitions, totals):
+    for partition, first_page in zip(partitions, first_pages):
         if len(wanted) == size:
             break
-        if start >= total:
+        total = first_page["total"] if first_page["total_is"] == "exact" else None
+        if total is None and start >= first_page["total"]:
+            total = await _exact_total(partition, search)
+        if total is not None and start >= total:
             start -= total
             continue
         need = size - len(wanted)
         first = start // size + 1
-        rows = await _page(partition, replace(search, page=first))
+        if first == 1:
+            rows = [row | {"period": partition.period} for row in first_page["rows"]]
+        else:
+            rows = await _page(partition, replace(search, page=first), cap)
         skip = start - (first - 1) * size
-        if skip + need > len(rows) and first * size < total:
-            rows += await _page(partition, replace(search, page=first + 1))
+        if skip + need > len(rows) and len(rows) == size and (total is None or first * size < total):
+            rows += await _page(partition, replace(search, page=first + 1), cap)
         wanted += rows[skip : skip + need]
         start = 0
     return wanted
 
 
-async def _slice_by_date(partitions: Sequence[Partition], search: Search, start: int) -> list[dict]:
+async def _slice_by_date(partitions: Sequence[Partition], search: Search, start: int, cap: int) -> list[dict]:
     """Overlapping partitions: the first start + size rows of each, merged by date (newest
     first, undated last; the partitions' order between equal dates)."""
     top = replace(search, page=1, size=start + search.size)
-    rows = [row for p in partitions for row in await _page(p, top)]
+    rows = [row for p in partitions for row in await _page(p, top, cap)]
     rows.sort(key=lambda r: r["published"] or "", reverse=True)  # stable: equal dates keep partition order
     rows.sort(key=lambda r: r["published"] is None)
     return rows[start : start + search.size]

@@ -272,6 +272,12 @@ def tally(rows) -> dict:
     for outlet, month, matches in rows:
         by_outlet[outlet] = by_outlet.get(outlet, 0) + matches
         by_month[month] = by_month.get(month, 0) + matches
+    return listed(by_outlet, by_month)
+
+
+def listed(by_outlet: dict[str, int], by_month: dict[str, int]) -> dict:
+    """Matches by outlet and by month as the desk lists them: outlets most first, months in
+    order (unknown last), and their total."""
     return {
         "total": sum(by_outlet.values()),
         "by_outlet": [{"outlet": o, "matches": n} for o, n in sorted(by_outlet.items(), key=lambda i: (-i[1], i[0]))],

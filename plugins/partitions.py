@@ -89,16 +89,18 @@ async def search(request, datasette):
     chosen = PeriodSearch(plain, periods)
     order = "rank" if request.args.get("order") == "rank" and plain.q else "date"
     try:
-        found = await merged.search(picked, plain)
+        found = await merged.search(picked, plain, count=lambda partition: search_page.counter(partition.db))
         if order == "rank":
             found["rows"] = await merged.ranked(picked, await canned(datasette, parts, "search"), plain.q, plain.size)
     except QueryInterrupted:
         found = {**search_page.TOO_LONG, "by_period": []}
     for row in found["rows"]:
         row["article_url"] = datasette.urls.path(f"/article/{row['article_id']}") + f"#s{row['sentence']}"
-    pages = -(-found["total"] // plain.size)
+    exact = found["total_is"] == "exact"
+    pages = -(-found["total"] // plain.size) if exact else None
+    more = plain.page < pages if exact else len(found["rows"]) == plain.size
     links = {
-        "next": f"?{chosen.query_string(page=plain.page + 1)}" if plain.page < pages and order == "date" else None,
+        "next": f"?{chosen.query_string(page=plain.page + 1)}" if more and order == "date" else None,
         "previous": f"?{chosen.query_string(page=plain.page - 1)}" if plain.page > 1 and order == "date" else None,
     }
     fmt = request.url_vars.get("format")
