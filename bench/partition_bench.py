@@ -12,7 +12,8 @@ partitions (`ingest --archive DIR --partition month`), ingested and served.
   asked `--repeats` times over one keep-alive connection after one untimed request: /search
   (JSON) for the words bench/query_bench.py uses, the search desk filtered, the map's places
   (the `places_map` query's JSON for one file, /map.json across partitions) without and with
-  words, and the entity page of the most mentioned entity. Every pair is checked to give the
+  words, and the entity page of the most mentioned entity; and the common word in one month
+  (`from`/`to` on one file, `period=` across partitions: one partition answers). Every pair is checked to give the
   same total (search) or the same places and counts (map) before it is timed; where the one
   file bounds a large match set (ingest/search.py's `run`: "more than 10,000") or counts its
   months in a sample, the partitions' exact total is checked against the bound.
@@ -54,6 +55,7 @@ YEAR = 2024
 SEARCHES = {"common word": "Korea", "rare name": "Vostochny", "phrase": '"Kim Jong Un"', "stemmed form": "pertemuan"}
 DESK = {"q": "Korea", "from": f"{YEAR}-03-01", "to": f"{YEAR}-05-31"}
 MAP_QUERY = "Kim Jong Un"
+PERIOD = f"{YEAR}-06"  # the month of the one-period search
 
 
 def by_period(corpus: Path) -> dict[str, list[Path]]:
@@ -137,6 +139,11 @@ def cases(one_db: str, top_entity: str) -> dict[str, tuple[str, str]]:
         found[f"search: {name}"] = (path, path)
     desk = "/search.json?" + urlencode(DESK)
     found["search desk: filtered by date"] = (desk, desk)
+    month = {"from": f"{PERIOD}-01", "to": PERIOD}  # one file: the month's dates; partitions: its partition
+    found["search: common word in one month"] = (
+        "/search.json?" + urlencode({"q": SEARCHES["common word"], **month}),
+        "/search.json?" + urlencode({"q": SEARCHES["common word"], "period": PERIOD}),
+    )
     found["map"] = (f"/{one_db}/places_map.json?_shape=array&q=", "/map.json")
     found["map with q"] = (
         f"/{one_db}/places_map.json?" + urlencode({"_shape": "array", "q": MAP_QUERY}),
