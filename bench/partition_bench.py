@@ -87,20 +87,24 @@ def ingest_command(paths: list[Path], *target: str, workers: int = 1) -> list[st
     return [sys.executable, "-m", "ingest", "ingest", *map(str, paths), *target, "--workers", str(workers)]
 
 
-def run_jobs(commands: list[list[str]], parallel: int) -> float:
-    """Run `commands`, at most `parallel` at a time; wall seconds for all of them."""
-    started, pending, running = time.perf_counter(), list(commands), []
+def run_jobs(commands: list[list[str]], parallel: int) -> tuple[float, list[float]]:
+    """Run `commands`, at most `parallel` at a time: wall seconds for all of them, and for each."""
+    started, pending, running = time.perf_counter(), list(enumerate(commands)), {}
+    each = [0.0] * len(commands)
     while pending or running:
         while pending and len(running) < parallel:
-            running.append(subprocess.Popen(pending.pop(0), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
-        for process in list(running):
+            index, command = pending.pop(0)
+            process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            running[process] = (index, time.perf_counter())
+        for process, (index, began) in list(running.items()):
             if process.poll() is not None:
+                each[index] = time.perf_counter() - began
                 output = process.stdout.read().decode(errors="replace") if process.stdout else ""
                 if process.returncode != 0:
                     raise SystemExit(f"ingest failed:\n{output}")
-                running.remove(process)
+                del running[process]
         time.sleep(0.05)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, each
 
 
 def percentiles(seconds: list[float]) -> dict:
@@ -190,11 +194,11 @@ def bench_size(n: int, work: Path, workers: int, parallel: int, repeats: int, sa
     generate(n, corpus, years=(YEAR, YEAR))
     groups = by_period(corpus)
     one = work / f"one-{n}.db"
-    single_seconds = run_jobs([ingest_command([corpus], "--db", str(one), workers=workers)], 1)
+    single_seconds, _ = run_jobs([ingest_command([corpus], "--db", str(one), workers=workers)], 1)
     archive = work / f"partitions-{n}"
     arrived = work / f"by-period-{n}"
     commands = [ingest_command([folder], "--archive", str(archive)) for folder in folders(groups, arrived)]
-    parallel_seconds = run_jobs(commands, parallel)
+    parallel_seconds, job_seconds = run_jobs(commands, parallel)
     files = partition_files(archive)
     sizes = {path.stem: path.stat().st_size for path in files}
     with sqlite3.connect(one) as connection:
@@ -209,6 +213,11 @@ def bench_size(n: int, work: Path, workers: int, parallel: int, repeats: int, sa
             "partitions_seconds": round(parallel_seconds, 1),
             "partitions_parallel": parallel,
             "ratio": round(parallel_seconds / single_seconds, 2),
+            # each partition's job (`--workers 1`, `parallel` running at once): seconds, articles/s
+            "jobs": {
+                period: {"seconds": round(seconds, 1), "articles_per_s": round(len(groups[period]) / seconds, 1)}
+                for period, seconds in zip(sorted(groups), job_seconds)
+            },
         },
         "bytes": {"one_file": one.stat().st_size, "partitions": sum(sizes.values())},
         "queries": {},
@@ -266,6 +275,14 @@ def markdown(results: dict) -> str:
             f"Articles by partition at {r['articles']:,}: {shares} (a page without a date line may still be dated by",
             f"its lead, e.g. a seed sentence's `Selasa (5/9/2023)`).{load}",
         ]
+        if "jobs" in r["ingest"]:
+            jobs = ", ".join(
+                f"{period} {j['seconds']} s ({j['articles_per_s']}/s)" for period, j in r["ingest"]["jobs"].items()
+            )
+            lines += [
+                "",
+                f"Each partition's job at {r['articles']:,} (`--workers 1`, wall seconds and articles/s): {jobs}.",
+            ]
     for r in results["sizes"].values():
         lines += [
             "",
