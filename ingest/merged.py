@@ -93,32 +93,36 @@ async def search(
     least"."""
     if not search.active:
         return {**NO_MATCHES, "by_period": []}
-    first_pages = await asyncio.gather(
-        *(run(p.db.execute, replace(search, page=1), cap, count=count(p) if count else None) for p in partitions)
+    # The counts alone (a page of no rows): a partition's rows are read only if the page falls in it.
+    counted = await asyncio.gather(
+        *(
+            run(p.db.execute, replace(search, page=1, size=0), cap, count=count(p) if count else None)
+            for p in partitions
+        )
     )
     by_outlet: dict[str, int] = {}
     by_month: dict[str, int] = {}
-    for part in first_pages:
+    for part in counted:
         for row in part["by_outlet"]:
             by_outlet[row["outlet"]] = by_outlet.get(row["outlet"], 0) + row["matches"]
         for row in part["by_month"]:
             by_month[row["month"]] = by_month.get(row["month"], 0) + row["matches"]
     found = listed(by_outlet, by_month)
-    bounds = {part["total_is"] for part in first_pages}
-    among = sorted({part["counted_among"] for part in first_pages if part["counted_among"]})
+    bounds = {part["total_is"] for part in counted}
+    among = sorted({part["counted_among"] for part in counted if part["counted_among"]})
     found |= {
-        "total": sum(part["total"] for part in first_pages),
+        "total": sum(part["total"] for part in counted),
         "total_is": "exact" if bounds == {"exact"} else "more than" if "more than" in bounds else "at least",
         "counted_among": f"{'; '.join(among)}, in each period that has more" if among else None,
         "by_period": [
             {"period": p.period, "matches": part["total"], "matches_is": part["total_is"]}
-            for p, part in zip(partitions, first_pages)
+            for p, part in zip(partitions, counted)
             if part["total"]
         ],
     }
     start = (search.page - 1) * search.size
     if disjoint(partitions):
-        found["rows"] = await _slice_in_order(partitions, first_pages, search, start, cap)
+        found["rows"] = await _slice_in_order(partitions, counted, search, start, cap)
     else:
         found["rows"] = await _slice_by_date(partitions, search, start, cap)
     return found
@@ -136,29 +140,26 @@ async def _exact_total(partition: Partition, search: Search) -> int:
 
 
 async def _slice_in_order(
-    partitions: Sequence[Partition], first_pages: list[dict], search: Search, start: int, cap: int
+    partitions: Sequence[Partition], counted: list[dict], search: Search, start: int, cap: int
 ) -> list[dict]:
     """Rows start .. start + size of the partitions' results one after the other: each
-    partition's part read with its own page query (one or two pages of the same size; its
-    first page is `run`'s already). A partition whose total is a bound is skipped by its
-    exact count only when the page starts past the bound."""
+    partition's part read with its own page query (one or two pages of the same size). A
+    partition whose total is a bound is skipped by its exact count only when the page starts
+    past the bound."""
     size = search.size
     wanted: list[dict] = []
-    for partition, first_page in zip(partitions, first_pages):
+    for partition, counts in zip(partitions, counted):
         if len(wanted) == size:
             break
-        total = first_page["total"] if first_page["total_is"] == "exact" else None
-        if total is None and start >= first_page["total"]:
+        total = counts["total"] if counts["total_is"] == "exact" else None
+        if total is None and start >= counts["total"]:
             total = await _exact_total(partition, search)
         if total is not None and start >= total:
             start -= total
             continue
         need = size - len(wanted)
         first = start // size + 1
-        if first == 1:
-            rows = [row | {"period": partition.period} for row in first_page["rows"]]
-        else:
-            rows = await _page(partition, replace(search, page=first), cap)
+        rows = await _page(partition, replace(search, page=first), cap)
         skip = start - (first - 1) * size
         if skip + need > len(rows) and len(rows) == size and (total is None or first * size < total):
             rows += await _page(partition, replace(search, page=first + 1), cap)
