@@ -24,6 +24,11 @@ Results go to bench/partition_results.json and docs/partition-benchmarks.md.
 
 `--work DIR` keeps the corpora and archives in DIR (a temporary directory otherwise), so the
 one-file archive can be timed again by bench/query_bench.py without a second ingest.
+
+    python -m bench.partition_bench --scale-from DIR [--factor 10] [--work DIR2]
+
+times the queries only, on the archives of an earlier run's DIR replicated `--factor` times
+(bench/scale_archive.py, dates unshifted), and adds them to the results beside that run's.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench.generate import generate
+from bench.scale_archive import scale
 from ingest import meta
 from ingest.archive import partition_files, period_of
 from ingest.clean import clean
@@ -200,9 +206,6 @@ def bench_size(n: int, work: Path, workers: int, parallel: int, repeats: int, sa
     commands = [ingest_command([folder], "--archive", str(archive)) for folder in folders(groups, arrived)]
     parallel_seconds, job_seconds = run_jobs(commands, parallel)
     files = partition_files(archive)
-    sizes = {path.stem: path.stat().st_size for path in files}
-    with sqlite3.connect(one) as connection:
-        top_entity = connection.execute("select key from entities order by mentions desc limit 1").fetchone()[0]
     result = {
         "articles": n,
         "partitions": len(files),
@@ -219,10 +222,47 @@ def bench_size(n: int, work: Path, workers: int, parallel: int, repeats: int, sa
                 for period, seconds in zip(sorted(groups), job_seconds)
             },
         },
-        "bytes": {"one_file": one.stat().st_size, "partitions": sum(sizes.values())},
+        "bytes": {"one_file": one.stat().st_size, "partitions": sum(path.stat().st_size for path in files)},
         "queries": {},
     }
     save(result)
+    result["queries"] = time_cases(one, archive, work, repeats)
+    result["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    return result
+
+
+def scaled_size(source: Path, factor: int, work: Path, repeats: int) -> dict:
+    """The query figures of an earlier run's archives (its `--work` directory) scaled `factor`
+    times by bench/scale_archive.py, with the dates unshifted so that every replica stays in
+    its partition: the serving side at sizes whose ingest does not fit in a session. The
+    ingest is not measured."""
+    one_source = next(source.glob("one-*.db"))
+    n = int(one_source.stem.split("-")[1])
+    one, archive = work / f"one-{n * factor}.db", work / f"partitions-{n * factor}"
+    started = time.perf_counter()
+    scale(one_source, one, factor, shift_days=0, log=lambda line: None)
+    archive.mkdir()
+    for path in partition_files(source / f"partitions-{n}"):
+        scale(path, archive / path.name, factor, shift_days=0, log=lambda line: None)
+    files = partition_files(archive)
+    result = {
+        "articles": n * factor,
+        "scaled_from": n,
+        "factor": factor,
+        "scale_seconds": round(time.perf_counter() - started, 1),
+        "partitions": len(files),
+        "bytes": {"one_file": one.stat().st_size, "partitions": sum(path.stat().st_size for path in files)},
+        "queries": time_cases(one, archive, work, repeats),
+    }
+    result["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    return result
+
+
+def time_cases(one: Path, archive: Path, work: Path, repeats: int) -> dict:
+    """Every case on both servers, checked to agree, then timed."""
+    with sqlite3.connect(one) as connection:
+        top_entity = connection.execute("select key from entities order by mentions desc limit 1").fetchone()[0]
+    queries: dict[str, dict] = {}
     one_server = ServerProcess.serving(one, work / "one.log").start()
     parts_server = ServerProcess.serving_archive(archive, work / "parts.log").start()
     try:
@@ -232,9 +272,9 @@ def bench_size(n: int, work: Path, workers: int, parallel: int, repeats: int, sa
                 parts_times, parts_body = timed(parts_server, parts_path, repeats)
                 check(name, one_body, parts_body)
             except (Mismatch, RuntimeError) as error:  # reported, and the run exits 1
-                result["queries"][name] = {"error": str(error)}
+                queries[name] = {"error": str(error)}
                 continue
-            result["queries"][name] = {
+            queries[name] = {
                 "one_file_ms": one_times,
                 "partitions_ms": parts_times,
                 "ratio_p50": round(parts_times["p50"] / one_times["p50"], 2),
@@ -242,8 +282,7 @@ def bench_size(n: int, work: Path, workers: int, parallel: int, repeats: int, sa
     finally:
         one_server.stop()
         parts_server.stop()
-    result["load_average"] = [round(x, 2) for x in os.getloadavg()]
-    return result
+    return queries
 
 
 def markdown(results: dict) -> str:
@@ -261,13 +300,14 @@ def markdown(results: dict) -> str:
         "| articles | partitions | one file s (workers) | partitions s (in parallel) | partitions / one file | DB bytes one file | DB bytes partitions |",
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for r in results["sizes"].values():
+    ingested = [r for r in results["sizes"].values() if "ingest" in r]
+    for r in ingested:
         i, b = r["ingest"], r["bytes"]
         lines.append(
             f"| {r['articles']:,} | {r['partitions']} | {i['one_file_seconds']} ({i['one_file_workers']}) "
             f"| {i['partitions_seconds']} ({i['partitions_parallel']}) | {i['ratio']} | {b['one_file']:,} | {b['partitions']:,} |"
         )
-    for r in results["sizes"].values():
+    for r in ingested:
         shares = ", ".join(f"{period} {count}" for period, count in r["articles_by_partition"].items())
         load = f" Load average when it finished: {r['load_average']}." if "load_average" in r else ""
         lines += [
@@ -288,6 +328,18 @@ def markdown(results: dict) -> str:
             "",
             f"## Queries on {r['articles']:,} articles",
             "",
+        ]
+        if "scaled_from" in r:
+            b = r["bytes"]
+            lines += [
+                f"Not ingested: the {r['scaled_from']:,}-article run's one file and each of its partitions replicated",
+                f"{r['factor']}× by bench/scale_archive.py with the dates unshifted (every replica in its partition;",
+                f"{r['scale_seconds']} s), so these are the serving side at this size, not an ingest of it.",
+                f"Timed {r['date']}, {r['repeats']} requests per case.",
+                f"DB bytes: one file {b['one_file']:,}, partitions {b['partitions']:,}.",
+                "",
+            ]
+        lines += [
             "| case | one file p50 / p95 ms | partitions p50 / p95 ms | partitions / one file (p50) |",
             "|---|---:|---:|---:|",
         ]
@@ -309,27 +361,40 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "partition_results.json")
     parser.add_argument("--doc", type=Path, default=ROOT / "docs" / "partition-benchmarks.md")
     parser.add_argument("--work", type=Path, help="keep the corpora and archives here (a fresh directory)")
+    parser.add_argument(
+        "--scale-from", type=Path, help="an earlier run's --work directory: time its archives scaled --factor times"
+    )
+    parser.add_argument("--factor", type=int, default=10, help="with --scale-from: replicas of every article")
     args = parser.parse_args()
-    results = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "repeats": args.repeats, "sizes": {}}
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    results = {"date": now, "repeats": args.repeats, "sizes": {}}
+    if args.scale_from and args.out.exists():  # the figures go beside those of the run they are scaled from
+        results = json.loads(args.out.read_text(encoding="utf-8"))
+
+    def save(key: str, result: dict) -> None:
+        results["sizes"][key] = result
+        args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        args.doc.write_text(markdown(results), encoding="utf-8")
+
     with contextlib.ExitStack() as stack:
         if args.work:
             args.work.mkdir(parents=True, exist_ok=False)
             work = args.work
         else:
             work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="newsarchive-partitions-")))
-        for n in args.sizes:
-
-            def save(result: dict, n: int = n) -> None:
-                results["sizes"][str(n)] = result
-                args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-                args.doc.write_text(markdown(results), encoding="utf-8")
-
-            r = bench_size(n, work, args.workers, args.parallel, args.repeats, save)
-            save(r)
-            print(
-                f"{n}: one file {r['ingest']['one_file_seconds']} s, partitions {r['ingest']['partitions_seconds']} s",
-                flush=True,
-            )
+        if args.scale_from:
+            r = scaled_size(args.scale_from, args.factor, work, args.repeats)
+            save(f"{r['articles']} scaled", r | {"date": now, "repeats": args.repeats})
+        else:
+            for n in args.sizes:
+                r = bench_size(
+                    n, work, args.workers, args.parallel, args.repeats, lambda result, n=n: save(str(n), result)
+                )
+                save(str(n), r)
+                print(
+                    f"{n}: one file {r['ingest']['one_file_seconds']} s, partitions {r['ingest']['partitions_seconds']} s",
+                    flush=True,
+                )
     print(f"wrote {args.out} and {args.doc}")
     failed = [
         f"{n} {name}: {q['error']}"
