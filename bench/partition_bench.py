@@ -345,7 +345,8 @@ def markdown(results: dict) -> str:
         ]
         for name, q in r["queries"].items():
             if "error" in q:
-                lines.append(f"| {name} | error: {q['error']} | | |")
+                first_line = q["error"].splitlines()[0][:120].replace("|", "/")  # the JSON has it whole
+                lines.append(f"| {name} | error: {first_line} | | |")
                 continue
             a, b = q["one_file_ms"], q["partitions_ms"]
             lines.append(f"| {name} | {a['p50']} / {a['p95']} | {b['p50']} / {b['p95']} | {q['ratio_p50']} |")
