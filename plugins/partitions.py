@@ -96,9 +96,7 @@ async def search(request, datasette):
         found = {**search_page.TOO_LONG, "by_period": []}
     for row in found["rows"]:
         row["article_url"] = datasette.urls.path(f"/article/{row['article_id']}") + f"#s{row['sentence']}"
-    exact = found["total_is"] == "exact"
-    pages = -(-found["total"] // plain.size) if exact else None
-    more = plain.page < pages if exact else len(found["rows"]) == plain.size
+    pages, more = search_page.paging(found, plain)
     links = {
         "next": f"?{chosen.query_string(page=plain.page + 1)}" if more and order == "date" else None,
         "previous": f"?{chosen.query_string(page=plain.page - 1)}" if plain.page > 1 and order == "date" else None,

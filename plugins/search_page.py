@@ -43,6 +43,15 @@ def counter(db):
     return count
 
 
+def paging(found: dict, search: Search) -> tuple[int | None, bool]:
+    """The number of pages (None when the total is a bound) and whether a page follows this one
+    (with a bound: when this page is full)."""
+    if found["total_is"] == "exact":
+        pages = -(-found["total"] // search.size)
+        return pages, search.page < pages
+    return None, len(found["rows"]) == search.size
+
+
 async def run_search(db, search: Search) -> dict:
     """The counts and one page of `search`; {"error": ...} when it exceeds the time limit."""
     try:
@@ -76,9 +85,7 @@ async def search_page(request, datasette):
     found = await run_search(db, search)
     for row in found["rows"]:
         row["article_url"] = datasette.urls.path(f"/article/{row['article_id']}") + f"#s{row['sentence']}"
-    exact = found["total_is"] == "exact"
-    pages = -(-found["total"] // search.size) if exact else None
-    more = search.page < pages if exact else len(found["rows"]) == search.size
+    pages, more = paging(found, search)
     links = {
         "next": f"?{search.query_string(page=search.page + 1)}" if more else None,
         "previous": f"?{search.query_string(page=search.page - 1)}" if search.page > 1 else None,

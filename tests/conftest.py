@@ -5,7 +5,6 @@ in its title and body) so that every server and browser test also proves escapin
 """
 
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ from support import (
     free_port,
     hostile_article,
     ingest_archive,
-    load_plugin,
+    site_sql,
     start_server,
     stop_server,
 )
@@ -76,12 +75,8 @@ def archive(archive_db):
 
 @pytest.fixture(scope="session")
 def archive_sql(archive_db):
-    """A read-only sqlite3 connection to the served database with the site's SQL functions
-    (plugins' `prepare_connection`) and rows by column name: to run the site's SQL directly."""
-    connection = sqlite3.connect(f"file:{archive_db}?mode=ro", uri=True, check_same_thread=False)
-    connection.row_factory = sqlite3.Row
-    for name in ("search_query", "highlight"):
-        load_plugin(name).prepare_connection(connection)
+    """The served database through `support.site_sql`."""
+    connection = site_sql(archive_db)
     yield connection
     connection.close()
 

@@ -118,6 +118,16 @@ def load_plugin(name: str):
     return importlib.import_module(f"ingest.site.plugins.{name}")
 
 
+def site_sql(path) -> sqlite3.Connection:
+    """A read-only sqlite3 connection to an archive with the site's SQL functions (plugins'
+    `prepare_connection`) and rows by column name: to run the site's SQL directly."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    connection.row_factory = sqlite3.Row
+    for name in ("search_query", "highlight"):
+        load_plugin(name).prepare_connection(connection)
+    return connection
+
+
 def ingest_archive(folder: Path, *paths, granularity: str = "month") -> Path:
     """`paths` ingested into the archive directory `folder` by the real CLI (`ingest --archive`)."""
     import subprocess

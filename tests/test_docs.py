@@ -2,13 +2,12 @@
 canned query is documented, and every SQL example runs on the seeds archive."""
 
 import re
-import sqlite3
 import subprocess
 import sys
 
 import pytest
 import yaml
-from support import ROOT, load_plugin
+from support import ROOT, load_plugin, site_sql
 
 from ingest.cli import cli
 from ingest.serve import site_file
@@ -73,9 +72,7 @@ def sql_examples():
 
 @pytest.mark.parametrize("sql", list(sql_examples()))
 def test_every_sql_example_runs_on_the_seeds_archive(seeds_db, sql):
-    connection = sqlite3.connect(seeds_db)
-    for name in ("search_query", "highlight"):  # the SQL functions the served site adds
-        load_plugin(name).prepare_connection(connection)
+    connection = site_sql(seeds_db)  # with the SQL functions the served site adds
     rows = connection.execute(sql.strip().rstrip(";")).fetchall()
     connection.close()
     assert rows, "an example should show something on the seeds"

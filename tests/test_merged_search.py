@@ -4,10 +4,9 @@ still lists the sentences of one file's search in the same order, and the total 
 say what they are, never more than the whole."""
 
 import asyncio
-import sqlite3
 
 import pytest
-from support import load_plugin
+from support import site_sql
 
 from ingest import merged
 from ingest.search import Search
@@ -26,10 +25,7 @@ class Connection:
     """A partition's database as merged.py expects one: `await execute(sql, params)`."""
 
     def __init__(self, path):
-        self.connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        self.connection.row_factory = sqlite3.Row
-        for name in ("search_query", "highlight"):
-            load_plugin(name).prepare_connection(self.connection)
+        self.connection = site_sql(path)
 
     async def execute(self, sql, params=None, **options):
         return self.connection.execute(sql, params or {}).fetchall()
