@@ -122,13 +122,14 @@ def warc_with_long_line(path: Path, megabytes: int) -> None:
 
 
 CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 from ingest.warc import warc_items
 started = time.perf_counter()
 items = [type(item).__name__ + ": " + str(item)[:160] for item in warc_items(Path(sys.argv[1]), "x.warc.gz")]
-print(json.dumps({"seconds": round(time.perf_counter() - started, 2),
-                  "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+# VmHWM, not ru_maxrss: the latter keeps the parent's peak across fork and exec
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"seconds": round(time.perf_counter() - started, 2), "peak_rss_mb": round(peak / 1024),
                   "items": items}))
 """
 
