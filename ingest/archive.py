@@ -255,7 +255,7 @@ def ingest_archive(
     run = summary.run
     report_error = on_error or (lambda message: None)
     try:
-        files = find_files(paths)
+        files = find_files(paths, on_error=lambda message: pipeline._fail(run, message, report_error))
     except SourceError as error:
         pipeline._fail(run, str(error), report_error)
         return summary

@@ -153,7 +153,7 @@ def ingest_paths(
     summary = Summary()
     report_error = on_error or (lambda message: None)
     try:
-        files = find_files(paths)
+        files = find_files(paths, on_error=lambda message: _fail(summary, message, report_error))
     except SourceError as error:
         _fail(summary, str(error), report_error)
         return summary

@@ -29,12 +29,16 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # files read whole; WARC, CSV and TSV files a
 _MB = 1024 * 1024
 
 
-def find_files(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
+def find_files(
+    paths: str | os.PathLike | Iterable[str | os.PathLike], on_error: Callable[[str], None] | None = None
+) -> list[Path]:
     """The supported files among `paths` and, recursively, inside the folders among them.
 
     Sorted, and each file once even when named twice or reached by two routes. Hidden
     files and folders are skipped inside folders, but a file named explicitly is always
-    taken, and one of an unsupported type is an error rather than silently dropped.
+    taken, and one of an unsupported type is an error rather than silently dropped. A folder
+    inside that cannot be listed is passed to `on_error` ("<folder>: cannot list folder (...)")
+    and the others are still searched; without `on_error` it is raised.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
@@ -42,7 +46,7 @@ def find_files(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[P
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            candidates: Iterable[Path] = _walk(path)
+            candidates: Iterable[Path] = _walk(path, on_error)
         elif path.exists():
             _suffix(path)
             candidates = [path]
@@ -53,9 +57,12 @@ def find_files(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[P
     return sorted(found.values())
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path, on_error: Callable[[str], None] | None = None) -> Iterator[Path]:
     def fail(error: OSError) -> None:
-        raise SourceError(error.filename, f"cannot list folder ({error.strerror})")
+        problem = SourceError(error.filename, f"cannot list folder ({error.strerror})")
+        if on_error is None:
+            raise problem
+        on_error(str(problem))
 
     for root, dirs, files in os.walk(folder, onerror=fail):
         dirs[:] = [name for name in dirs if not name.startswith(".")]
