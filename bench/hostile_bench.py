@@ -1,7 +1,7 @@
 """Costs of the hostile inputs and requests in docs/reliability.md, measured (not asserted:
 the tests check behaviour, timings belong here).
 
-    python -m bench.hostile_bench [--sentences 10000] [--warc-line-mb 256]
+    python -m bench.hostile_bench [--sentences 10000] [--plain] [--warc-line-mb 256] [--only article|warc|sql]
 
 - article: an article of N sentences, each with a mention and a quote, opened in process
   (Datasette's client, as `newsarchive serve` configures it), and a `/-/versions.json` sent
@@ -28,9 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def article_db(folder: Path, sentences: int) -> tuple[Path, str]:
+def article_db(folder: Path, sentences: int, marked: bool = True) -> tuple[Path, str]:
     """A fresh archive holding one article of `sentences` sentences, each with a mention of
-    one person and a quote of its middle words."""
+    one person and a quote of its middle words (unless not `marked`)."""
     from ingest.models import Article, Entity, Mention, Quote, Sentence
     from ingest.schema import open_database
     from ingest.store import save_article
@@ -42,10 +42,11 @@ def article_db(folder: Path, sentences: int) -> tuple[Path, str]:
         if body:
             body += " "
         spans.append(Sentence(position, len(body), len(body) + len(text), text, "body", text.lower()))
-        mentions.append(Mention(position, 0, 3, "Ani", person))
-        start = text.index('"') + 1
-        end = text.index('"', start)
-        quotes.append(Quote(position, start, end, text[start:end], "direct", "berkata", person))
+        if marked:
+            mentions.append(Mention(position, 0, 3, "Ani", person))
+            start = text.index('"') + 1
+            end = text.index('"', start)
+            quotes.append(Quote(position, start, end, text[start:end], "direct", "berkata", person))
         body += text
     article = Article(
         id="long",
@@ -177,15 +178,24 @@ async def time_sql(path: Path) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=10_000)
+    parser.add_argument("--plain", action="store_true", help="the article's sentences without mentions or quotes")
     parser.add_argument("--warc-line-mb", type=int, default=256)
     parser.add_argument("--only", choices=["article", "warc", "sql"], action="append")
     args = parser.parse_args()
     chosen = args.only or ["article", "warc", "sql"]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        path, article_id = article_db(folder, args.sentences)
+        path, article_id = article_db(folder, args.sentences, marked=not args.plain)
         if "article" in chosen:
-            print("article", args.sentences, "sentences:", asyncio.run(time_article(path, article_id)), flush=True)
+            kind = "plain" if args.plain else "each with a mention and a quote"
+            print(
+                "article",
+                args.sentences,
+                "sentences,",
+                kind + ":",
+                asyncio.run(time_article(path, article_id)),
+                flush=True,
+            )
         if "warc" in chosen:
             print("warc", args.warc_line_mb, "MB line:", time_warc(folder, args.warc_line_mb), flush=True)
         if "sql" in chosen:
