@@ -23,6 +23,7 @@ from datasette import hookimpl
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 RAW = "_raw_csv"
+BATCH_BYTES = 64 * 1024
 
 
 def safe_cell(cell: str) -> str:
@@ -43,8 +44,17 @@ class RecordRewriter:
         self.pending = ""  # text after the last complete record
         self.scanned = 0  # how far into `pending` newlines have been looked for
         self.in_quotes = False  # at `scanned`
+        self.waiting: list[bytes] = []  # bytes received, not yet decoded
+        self.waiting_bytes = 0
 
     def feed(self, data: bytes, final: bool = False) -> bytes:
+        """The records completed by `data`, made safe; b"" until `BATCH_BYTES` have come (Datasette
+        sends each row of a CSV as a message of its own: one pass per row cost more than the rows)."""
+        self.waiting.append(data)
+        self.waiting_bytes += len(data)
+        if self.waiting_bytes < BATCH_BYTES and not final:
+            return b""
+        data, self.waiting, self.waiting_bytes = b"".join(self.waiting), [], 0
         self.pending += self.decoder.decode(data, final)
         end = 0 if not final else len(self.pending)
         position = self.scanned
@@ -109,7 +119,10 @@ def safe_csv(app):
                     message = {**message, "headers": headers}
             elif message["type"] == "http.response.body" and rewriter is not None:
                 more = message.get("more_body", False)
-                message = {**message, "body": rewriter.feed(message.get("body", b""), final=not more)}
+                body = rewriter.feed(message.get("body", b""), final=not more)
+                if not body and more:
+                    return  # held for the next batch
+                message = {**message, "body": body}
             await send(message)
 
         await app(scope, receive, rewriting_send)
