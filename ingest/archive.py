@@ -47,7 +47,7 @@ from .lock import IngestLock, IngestLocked
 from .models import Article, Document
 from .passages import pending, update_passages
 from .schema import open_database
-from .sources import Skipped, SourceError, find_files, iter_documents
+from .sources import Skipped, SourceError, documents_in, failure_reason, find_files
 from .store import StoreError, counts, delete_article, remove_orphan_entities, save_article
 
 GRANULARITIES = ("month", "year")
@@ -255,7 +255,7 @@ def ingest_archive(
     run = summary.run
     report_error = on_error or (lambda message: None)
     try:
-        files = find_files(paths)
+        files = find_files(paths, on_error=lambda message: pipeline._fail(run, message, report_error))
     except SourceError as error:
         pipeline._fail(run, str(error), report_error)
         return summary
@@ -295,30 +295,26 @@ def _documents_to_build(
     (a run killed while moving it) keeps the copy in its own period's partition."""
     run = summary.run
     seen: set[str] = set()
-    for path in files:
+    for item in documents_in(files, columns, lambda message: pipeline._fail(run, message, report_error)):
+        if isinstance(item, Skipped):
+            run.skipped[item.kind] += 1
+            continue
         try:
-            for item in iter_documents(path, columns):
-                if isinstance(item, SourceError):
-                    pipeline._fail(run, str(item), report_error)
-                    continue
-                if isinstance(item, Skipped):
-                    run.skipped[item.kind] += 1
-                    continue
-                identifier = pipeline.article_id(item)
-                if identifier in seen:
-                    run.duplicates += 1
-                    continue
-                seen.add(identifier)
-                found = stored.find(identifier)
-                current = pipeline.content_hash(item)
-                same = [period for period, hash_ in found.items() if hash_ == current]
-                if same and len(found) == 1:
-                    run.unchanged += 1
-                    continue
-                where[identifier] = found
-                yield (found[same[0]] if same else next(iter(found.values()), None)), item
-        except SourceError as error:
-            pipeline._fail(run, str(error), report_error)
+            identifier, current = pipeline.article_id(item), pipeline.content_hash(item)
+        except Exception as error:  # this document alone is lost (pipeline._documents_to_build)
+            pipeline._fail(run, f"{item.source}: could not be read ({failure_reason(error)})", report_error)
+            continue
+        if identifier in seen:
+            run.duplicates += 1
+            continue
+        seen.add(identifier)
+        found = stored.find(identifier)
+        same = [period for period, hash_ in found.items() if hash_ == current]
+        if same and len(found) == 1:
+            run.unchanged += 1
+            continue
+        where[identifier] = found
+        yield (found[same[0]] if same else next(iter(found.values()), None)), item
 
 
 def _write(

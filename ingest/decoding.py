@@ -109,5 +109,27 @@ def _decode_utf16(data: bytes, encoding: str, path: str | os.PathLike) -> str:
         raise SourceError(path, f"cannot decode as {encoding.upper()} ({error.reason})") from None
 
 
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def normalised_text(text: str) -> str:
+    """`text` with "\\n" newlines, in NFC, and each lone surrogate (JSON may spell one,
+    `"\\udcff"`; no UTF-8 can hold it, so hashing and storing it would fail) as U+FFFD."""
+    text = _LONE_SURROGATE.sub("\ufffd", text)
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+# What must not reach a terminal from a file name or a message: control characters (a newline
+# would forge an extra `error:` line, ESC starts an escape sequence), line and paragraph
+# separators, and the bidirectional overrides that make a name read backwards.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` (a file name, or a message naming one) safe to print on one line: bytes of a
+    name that are not UTF-8 as `\\xff`, control and direction characters as `\\n`, `\\x1b`, `\\u202e`."""
+    try:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file name holds (from JSON text, say)
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)

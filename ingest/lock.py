@@ -1,4 +1,6 @@
-"""One ingest at a time per database: a second ingest on the same archive is refused.
+"""One ingest at a time per database, and none while it is served immutable: a second ingest
+on the same archive is refused, as is an ingest into an archive `newsarchive serve` reads
+immutable (`ServingLock`), and such a server refuses to start while an ingest writes.
 
 SQLite would serialise the two writers' transactions, so neither could corrupt the
 file, but two runs interleaving their articles and both removing "orphan" entities make
@@ -38,6 +40,19 @@ class IngestLocked(Exception):
         )
 
 
+class ArchiveServed(IngestLocked):
+    """The database is being served immutable (`newsarchive serve` without --live), which reads
+    the file as if nothing ever wrote it: an ingest now would make it answer "database disk
+    image is malformed" and stale counts. str() names the database and says what to do."""
+
+    def __str__(self) -> str:
+        return (
+            f"{self.db_path}: being served read-only by `newsarchive serve`, which assumes the file never "
+            f"changes; stop the server (or serve with --live, which an ingest may write under), then run "
+            f"this ingest again"
+        )
+
+
 def lock_path(db_path: str | os.PathLike) -> Path:
     return Path(os.fspath(db_path) + ".lock")
 
@@ -62,9 +77,10 @@ class IngestLock:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as error:
                 holder = _read_holder(fd)
+                served = _only_shared(fd)
                 os.close(fd)
                 if error.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                    raise IngestLocked(self.db_path, holder) from None
+                    raise (ArchiveServed if served else IngestLocked)(self.db_path, holder) from None
                 raise
             if _same_file(fd, self.path):
                 os.ftruncate(fd, 0)
@@ -91,6 +107,44 @@ class IngestLock:
         self.release()
 
 
+class ServingLock:
+    """`ServingLock(db_path).acquire()`: held by a server that reads the database immutable, for
+    as long as it runs (the kernel drops it when the process ends). A shared `flock` on the same
+    `<database>.lock`: any number of servers hold it at once, an ingest (which wants it alone)
+    is refused while one does (`ArchiveServed`), and a server is refused while an ingest holds
+    it (IngestLocked, naming the ingest's process). The file is left for the next user."""
+
+    def __init__(self, db_path: str | os.PathLike):
+        self.db_path = os.fspath(db_path)
+        self.path = lock_path(db_path)
+        self._fd: int | None = None
+
+    def acquire(self) -> ServingLock:
+        for _ in range(10):  # a finishing ingest may unlink the file between our open and flock
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            except OSError:
+                return self  # a folder we may not write to: nobody can ingest there either
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except OSError as error:
+                holder = _read_holder(fd)
+                os.close(fd)
+                if error.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    raise IngestLocked(self.db_path, holder) from None
+                raise
+            if _same_file(fd, self.path):
+                self._fd = fd
+                return self
+            os.close(fd)
+        raise IngestLocked(self.db_path, "")
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
 def holding_ingest_lock(function):
     """Decorator for `function(paths, db_path, ...)`: run it holding `db_path`'s ingest lock."""
 
@@ -107,6 +161,17 @@ def _read_holder(fd: int) -> str:
         return os.pread(fd, 32, 0).decode("ascii", "replace").strip()
     except OSError:
         return ""
+
+
+def _only_shared(fd: int) -> bool:
+    """Whether the lock another process holds on `fd`'s file is shared (servers), not exclusive
+    (an ingest): a shared lock can still be had. Ours is dropped again at once."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    return True
 
 
 def _same_file(fd: int, path: Path) -> bool:

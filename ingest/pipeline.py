@@ -27,6 +27,7 @@ from itertools import chain, islice
 from . import meta
 from .clean import clean
 from .dates import find_dates
+from .decoding import printable
 from .entities import Extractor
 from .lock import holding_ingest_lock
 from .models import Article, Document
@@ -34,7 +35,7 @@ from .passages import PassageSummary, update_passages
 from .quotes import find_quotes
 from .schema import open_database
 from .sentences import sentences_of
-from .sources import Skipped, SourceError, find_files, iter_documents
+from .sources import Skipped, SourceError, documents_in, failure_reason, find_files
 from .store import counts, remove_orphan_entities, save_article, stored_hash
 
 # Part of every article's content hash: bump it when cleaning or extraction changes,
@@ -152,7 +153,7 @@ def ingest_paths(
     summary = Summary()
     report_error = on_error or (lambda message: None)
     try:
-        files = find_files(paths)
+        files = find_files(paths, on_error=lambda message: _fail(summary, message, report_error))
     except SourceError as error:
         _fail(summary, str(error), report_error)
         return summary
@@ -192,26 +193,24 @@ def _documents_to_build(
     in two exports) is left out: the first one read stands, so a re-run finds it unchanged
     instead of writing the two in turn."""
     seen: set[str] = set()
-    for path in files:
+    for item in documents_in(files, columns, lambda message: _fail(summary, message, report_error)):
+        if isinstance(item, Skipped):
+            summary.skipped[item.kind] += 1
+            continue
         try:
-            for item in iter_documents(path, columns):
-                if isinstance(item, SourceError):
-                    _fail(summary, str(item), report_error)
-                elif isinstance(item, Skipped):
-                    summary.skipped[item.kind] += 1
-                else:
-                    identifier = article_id(item)
-                    if identifier in seen:
-                        summary.duplicates += 1
-                        continue
-                    seen.add(identifier)
-                    previous = stored_hash(db, identifier)
-                    if previous == content_hash(item):
-                        summary.unchanged += 1
-                    else:
-                        yield previous, item
-        except SourceError as error:
-            _fail(summary, str(error), report_error)
+            identifier, current = article_id(item), content_hash(item)
+        except Exception as error:  # a document no other reached this far with; it alone is lost
+            _fail(summary, f"{item.source}: could not be read ({failure_reason(error)})", report_error)
+            continue
+        if identifier in seen:
+            summary.duplicates += 1
+            continue
+        seen.add(identifier)
+        previous = stored_hash(db, identifier)
+        if previous == current:
+            summary.unchanged += 1
+        else:
+            yield previous, item
 
 
 Built = tuple[str | None, Article | None, str | None]  # (stored hash, article, or a message naming the file)
@@ -226,7 +225,7 @@ def build_safely(item: tuple[str | None, Document], extractor: Extractor) -> Bui
     except ArticleError as error:
         return previous, None, str(error)
     except Exception as error:  # a bug must not stop the batch; it is reported with the file
-        return previous, None, f"{document.source}: could not be processed ({type(error).__name__}: {error})"
+        return previous, None, f"{document.source}: could not be processed ({failure_reason(error)})"
 
 
 def _built(items: Iterable[tuple[str | None, Document]], workers: int) -> Iterator[Built]:
@@ -264,6 +263,9 @@ def _build_in_worker(item: tuple[str | None, Document]) -> Built:
 
 
 def _fail(summary: Summary, message: str, report_error: Callable[[str], None]) -> None:
+    """Count and report one failure; the message is made printable (a file name may hold a
+    newline, which would forge another `error:` line, or escape codes for the terminal)."""
+    message = printable(message)
     summary.failed += 1
     summary.errors.append(message)
     report_error(message)

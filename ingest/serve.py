@@ -102,6 +102,25 @@ def checkpoint(db_path: str | Path) -> None:
             connection.close()
 
 
+def hold_for_serving(db_path: str | Path):
+    """The serving lock on `db_path` (lock.ServingLock), or a click error when an ingest is
+    writing it: an immutable server reads the file as if nothing writes it, and would answer
+    "database disk image is malformed" during the ingest and stale counts after it. Refused
+    rather than warned: the pages would break either way; `--live` is the way to serve it."""
+    import click
+
+    from .lock import IngestLocked, ServingLock
+
+    try:
+        return ServingLock(db_path).acquire()
+    except IngestLocked as error:
+        who = f" (process {error.holder})" if error.holder else ""
+        raise click.ClickException(
+            f"{db_path}: an ingest is writing this database{who}; serve it with --live to read it while it "
+            f"grows, or wait for the ingest to finish"
+        ) from None
+
+
 def run(
     db_path: str | Path | Sequence[str | Path],
     host: str = "127.0.0.1",
@@ -120,10 +139,12 @@ def run(
     if online_tiles:
         os.environ["NEWSARCHIVE_TILES"] = "online"
 
+    held = []  # kept for as long as the server runs
     for path in [db_path] if isinstance(db_path, (str, Path)) else db_path:
         if live:
             use_wal(path)
         else:
+            held.append(hold_for_serving(path))
             checkpoint(path)
     cli.main(args=datasette_args(db_path, host, port, live, crossdb), prog_name="datasette")
 

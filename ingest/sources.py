@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from .decoding import SourceError, decode, normalised_text
@@ -22,19 +22,23 @@ from .models import RECORD_KEYS, Document
 from .tabular import TABULAR_SUFFIXES, tabular_items
 from .warc import WARC_SUFFIXES, Skipped, warc_items
 
-__all__ = ["SourceError", "Skipped", "decode", "find_files", "iter_documents", "read_documents"]
+__all__ = ["SourceError", "Skipped", "decode", "find_files", "iter_documents", "read_documents", "documents_in"]
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl", *TABULAR_SUFFIXES, *WARC_SUFFIXES)
 MAX_FILE_BYTES = 20 * 1024 * 1024  # files read whole; WARC, CSV and TSV files are streamed, of any size
 _MB = 1024 * 1024
 
 
-def find_files(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
+def find_files(
+    paths: str | os.PathLike | Iterable[str | os.PathLike], on_error: Callable[[str], None] | None = None
+) -> list[Path]:
     """The supported files among `paths` and, recursively, inside the folders among them.
 
     Sorted, and each file once even when named twice or reached by two routes. Hidden
     files and folders are skipped inside folders, but a file named explicitly is always
-    taken, and one of an unsupported type is an error rather than silently dropped.
+    taken, and one of an unsupported type is an error rather than silently dropped. A folder
+    inside that cannot be listed is passed to `on_error` ("<folder>: cannot list folder (...)")
+    and the others are still searched; without `on_error` it is raised.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
@@ -42,7 +46,7 @@ def find_files(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[P
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            candidates: Iterable[Path] = _walk(path)
+            candidates: Iterable[Path] = _walk(path, on_error)
         elif path.exists():
             _suffix(path)
             candidates = [path]
@@ -53,9 +57,12 @@ def find_files(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[P
     return sorted(found.values())
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path, on_error: Callable[[str], None] | None = None) -> Iterator[Path]:
     def fail(error: OSError) -> None:
-        raise SourceError(error.filename, f"cannot list folder ({error.strerror})")
+        problem = SourceError(error.filename, f"cannot list folder ({error.strerror})")
+        if on_error is None:
+            raise problem
+        on_error(str(problem))
 
     for root, dirs, files in os.walk(folder, onerror=fail):
         dirs[:] = [name for name in dirs if not name.startswith(".")]
@@ -109,6 +116,33 @@ def iter_documents(
         yield from _jsonl_documents(path, text)
 
 
+def documents_in(
+    files: Iterable[Path], columns: Mapping[str, str] | None, on_error: Callable[[str], None]
+) -> Iterator[Document | Skipped]:
+    """Every Document (and Skipped record) of `files`, in order. Whatever goes wrong with a file
+    or one of its records is passed to `on_error` as a message naming the file, and reading
+    goes on: a bad row or record in-stream, a file refused (SourceError), and any other
+    exception a reader raises (a JSON file nested 100,000 deep raises RecursionError), so one
+    bad file never costs the batch the files around it."""
+    for path in files:
+        try:
+            for item in iter_documents(path, columns):
+                if isinstance(item, SourceError):
+                    on_error(str(item))
+                else:
+                    yield item
+        except SourceError as error:
+            on_error(str(error))
+        except Exception as error:  # a reader's bug or a limit of Python's: this file only
+            on_error(f"{path}: could not be read ({failure_reason(error)})")
+
+
+def failure_reason(error: BaseException) -> str:
+    """An exception as one short line: its type and the start of its message."""
+    text = " ".join(str(error).split())[:200]
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
 def read_documents(path: str | os.PathLike, columns: Mapping[str, str] | None = None) -> list[Document]:
     """`iter_documents` as a list, strictly: the first row or record that cannot be read is raised."""
     documents = []
@@ -128,9 +162,12 @@ def _source_name(path: Path) -> str:
     """
     absolute = Path(os.path.abspath(path))
     try:
-        return absolute.relative_to(Path.cwd()).as_posix()
+        name = absolute.relative_to(Path.cwd()).as_posix()
     except ValueError:
-        return absolute.as_posix()
+        name = absolute.as_posix()
+    # A name whose bytes are not UTF-8 (os gives them as surrogates) keeps them as \xff, so the
+    # source can be hashed and stored, the same on every run.
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _check_streamable(path: Path) -> None:
@@ -174,11 +211,16 @@ def _too_big(size: int) -> str:
 # --- JSON ---------------------------------------------------------------------------
 
 
+TOO_DEEP = "JSON nested too deeply to read (arrays or objects inside each other beyond Python's recursion limit)"
+
+
 def _json_documents(path: Path, text: str) -> list[Document]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise SourceError(path, f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
+    except RecursionError:
+        raise SourceError(path, TOO_DEEP) from None
     records = data if isinstance(data, list) else [data]
     if not records:
         raise SourceError(path, "the JSON list holds no records")
@@ -195,6 +237,8 @@ def _jsonl_documents(path: Path, text: str) -> list[Document]:
             record = json.loads(line)
         except json.JSONDecodeError as error:
             raise SourceError(path, f"line {line_number}: invalid JSON at column {error.colno}: {error.msg}") from None
+        except RecursionError:
+            raise SourceError(path, f"line {line_number}: {TOO_DEEP}") from None
         documents.append(_json_document(path, len(documents) + 1, f"line {line_number}", record))
     return documents
 

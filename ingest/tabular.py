@@ -31,6 +31,8 @@ FIELDS = {
     "author": "author",
 }
 _HEAD_BYTES = 64 * 1024
+MAX_LINE_CHARS = 4 * MAX_FIELD_BYTES  # one physical line: a record's cells side by side
+LINE_ENDS = ("\n", "\r")  # newline="": a line ends at \n, \r\n or \r
 
 
 def parse_columns(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
@@ -66,15 +68,65 @@ def tabular_items(
                 raise SourceError(path, reason)
             binary.seek(0)
             text = io.TextIOWrapper(binary, encoding=encoding, errors="newsarchive-cp1252", newline="")
-            yield from _rows(
-                path, source, suffix, csv.reader(text, delimiter="\t" if suffix == "tsv" else ","), columns
-            )
+            lines = Lines(text)
+            reader = csv.reader(lines, delimiter="\t" if suffix == "tsv" else ",")
+            yield from _rows(path, source, suffix, reader, lines, columns)
     except OSError as error:
         raise SourceError(path, f"cannot read file ({error.strerror or error})") from error
 
 
+class Lines:
+    """The file's lines for `csv.reader`, counted, with the quotes of the record being read.
+
+    After an error inside a quoted cell that spans lines (a cell over the field limit, say)
+    `csv.reader` starts again at the next line, inside the cell: every line of the cell was read
+    as a row (1.16 M error lines and junk articles for one 20 MB cell, and the next real row
+    lost). `skip_rest_of_cell` drops lines until the cell's closing quote instead. A quote
+    toggles "inside a quoted cell" (a doubled quote inside one toggles twice); the count starts
+    again at each record, so a stray quote in an unquoted cell cannot lead it astray for long.
+    A line is read at most `MAX_LINE_CHARS` at a time: a longer one is an error, not memory."""
+
+    def __init__(self, text):
+        self.text, self.number, self.in_quotes = text, 0, False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.text.readline(MAX_LINE_CHARS)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        if len(line) == MAX_LINE_CHARS and not line.endswith(LINE_ENDS):
+            self._count(line)
+            while line and not line.endswith(LINE_ENDS):  # the rest of the line, never held whole
+                line = self.text.readline(MAX_LINE_CHARS)
+                self._count(line)
+            raise csv.Error(f"a line over {MAX_LINE_CHARS:,} characters")
+        self._count(line)
+        return line
+
+    def _count(self, line: str) -> None:
+        if line.count('"') % 2:
+            self.in_quotes = not self.in_quotes
+
+    def record_done(self) -> None:
+        self.in_quotes = False
+
+    def skip_rest_of_cell(self) -> None:
+        """After a reading error: if it came inside a quoted cell, read past the rest of the
+        cell (to the end of the line its closing quote is on)."""
+        while self.in_quotes:
+            line = self.text.readline(MAX_LINE_CHARS)
+            if not line:
+                break
+            self.number += line.endswith(LINE_ENDS)
+            self._count(line)
+        self.in_quotes = False
+
+
 def _rows(
-    path: Path, source: str, suffix: str, reader, columns: Mapping[str, str] | None
+    path: Path, source: str, suffix: str, reader, lines: Lines, columns: Mapping[str, str] | None
 ) -> Iterator[Document | SourceError]:
     try:
         header = next(reader)
@@ -82,8 +134,9 @@ def _rows(
         raise SourceError(path, "file has no header row") from None
     except csv.Error as error:
         raise SourceError(path, f"cannot read the header row ({error})", 1) from None
+    lines.record_done()
     where = _find_columns(path, [name.strip() for name in header], columns or {})
-    number, line = 0, reader.line_num + 1
+    number, line = 0, lines.number + 1
     while True:
         try:
             row = next(reader)
@@ -91,12 +144,14 @@ def _rows(
             break
         except csv.Error as error:
             yield SourceError(path, str(error), line)
-            line = reader.line_num + 1
+            lines.skip_rest_of_cell()
+            line = lines.number + 1
             continue
+        lines.record_done()
         if any(cell.strip() for cell in row):
             number += 1
             yield _document(path, f"{source}#{number}", suffix, line, row, len(header), where)
-        line = reader.line_num + 1
+        line = lines.number + 1
     if number == 0:
         raise SourceError(path, "no rows under the header")
 

@@ -2,7 +2,9 @@
 
 WARC files come from crawlers (Browsertrix, Heritrix, `wget --warc-file`) and from Common
 Crawl's CC-NEWS; they run to gigabytes, so records are read one at a time with warcio and
-only one page's HTML is in memory at once (at most `MAX_RECORD_BYTES`).
+only one page's HTML is in memory at once (at most `MAX_RECORD_BYTES`). Header lines, header
+blocks and the inflation of each gzip member are capped before they are read whole
+(`warc_limits`): a record past a cap is reported and the reader goes on from the next one.
 
 Each record becomes one of:
 
@@ -23,12 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from .decoding import SourceError, decode
 from .htmlpage import html_document
 from .models import Document
+from .warc_limits import BoundedArchiveIterator, LimitExceeded
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 MAX_RECORD_BYTES = 20 * 1024 * 1024  # one page's HTML; a bigger payload is reported, not read
@@ -67,7 +69,7 @@ def _records_from(
 ) -> Generator[Document | Skipped | SourceError, None, int | None]:
     """The records from byte `start` on; returns where to resume after a corrupt record, or None at the end."""
     file.seek(start)
-    iterator = ArchiveIterator(file, check_digests=True)
+    iterator = BoundedArchiveIterator(file, check_digests=True)
     records = iter(iterator)
     while True:
         offset = iterator.offset  # where the next record starts; reading a record moves it on
@@ -78,6 +80,9 @@ def _records_from(
             if _bytes_left(file, iterator.offset):  # warcio stops without a word at a record cut in its headers
                 yield _error(path, iterator.offset, "truncated record (the file ends inside its headers)")
             return None
+        except LimitExceeded as error:
+            yield _error(path, offset, str(error))
+            return _next_record_start(file, offset + 1, gzipped)
         except _READ_ERRORS as error:
             yield _error(path, offset, f"corrupt record ({_reason(error)})")
             return _next_record_start(file, offset + 1, gzipped)
@@ -86,9 +91,19 @@ def _records_from(
             return _next_record_start(file, offset + 1, gzipped)
         try:
             item: Document | Skipped | SourceError = _item(record, source)
-            iterator.read_to_end()
         except RecordError as error:
             item = _error(path, offset, str(error))
+        except LimitExceeded as error:
+            yield _error(path, offset, str(error))
+            return _next_record_start(file, offset + 1, gzipped)
+        except _READ_ERRORS as error:
+            yield _error(path, offset, f"corrupt record ({_reason(error)})")
+            return _next_record_start(file, offset + 1, gzipped)
+        try:
+            iterator.read_to_end()  # to the record's end: its digest checked, the next record found
+        except LimitExceeded as error:  # the rest of a record already refused (too big) is not read either
+            yield item if isinstance(item, SourceError) else _error(path, offset, str(error))
+            return _next_record_start(file, offset + 1, gzipped)
         except _READ_ERRORS as error:
             yield _error(path, offset, f"corrupt record ({_reason(error)})")
             return _next_record_start(file, offset + 1, gzipped)

@@ -207,8 +207,10 @@ async def network(request, datasette):
     parts = partitions(datasette)
     await allowed(request, datasette, parts)
     top, types = network_page.parse_top(request.args.get("top")), network_page.parse_types(request.args.get("type"))
-    data = await merged.network(
-        parts, network_page.NODES_SQL, network_page.EDGES_SQL, top, types, network_page.TIME_LIMIT_MS
+    data = await network_page.interruptible(
+        lambda: merged.network(
+            parts, network_page.NODES_SQL, network_page.EDGES_SQL, top, types, network_page.TIME_LIMIT_MS
+        )
     )
     return await network_page.network_response(request, datasette, parts[0].period, top, types, data)
 

@@ -1,0 +1,240 @@
+"""Costs of the hostile inputs and requests in docs/reliability.md, measured (not asserted:
+the tests check behaviour, timings belong here).
+
+    python -m bench.hostile_bench [--sentences 10000] [--plain] [--warc-line-mb 256] [--only article|warc|sql]
+
+- article: an article of N sentences, each with a mention and a quote, opened in process
+  (Datasette's client, as `newsarchive serve` configures it), and a `/-/versions.json` sent
+  while it is being built: the seconds each took;
+- warc: a `.warc.gz` whose one header line inflates to `--warc-line-mb` MB, read by
+  `ingest.warc.warc_items` in a child process: its peak RSS and seconds;
+- sql: `printf('%.*c', 900000000, 'x')` and `randomblob(100000000)` through `?sql=`: the
+  status, the bytes answered and the seconds taken;
+- csv: the article's sentences as one streamed CSV, through the formula guard and raw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def article_db(folder: Path, sentences: int, marked: bool = True) -> tuple[Path, str]:
+    """A fresh archive holding one article of `sentences` sentences, each with a mention of
+    one person and a quote of its middle words (unless not `marked`)."""
+    from ingest.models import Article, Entity, Mention, Quote, Sentence
+    from ingest.schema import open_database
+    from ingest.store import save_article
+
+    person = Entity("person:ani", "Ani", "person")
+    text = 'Ani berkata "kami siap berunding di Jakarta" kepada wartawan.'
+    body, spans, mentions, quotes = "", [], [], []
+    for position in range(sentences):
+        if body:
+            body += " "
+        spans.append(Sentence(position, len(body), len(body) + len(text), text, "body", text.lower()))
+        if marked:
+            mentions.append(Mention(position, 0, 3, "Ani", person))
+            start = text.index('"') + 1
+            end = text.index('"', start)
+            quotes.append(Quote(position, start, end, text[start:end], "direct", "berkata", person))
+        body += text
+    article = Article(
+        id="long",
+        source="long.txt",
+        format="txt",
+        raw=body,
+        body=body,
+        content_hash="long",
+        title="Panjang",
+        sentences=spans,
+        mentions=mentions,
+        quotes=quotes,
+    )
+    path = folder / "long.db"
+    db = open_database(str(path))
+    save_article(db, article, "2026-01-01T00:00:00")
+    db.execute("PRAGMA journal_mode = DELETE")
+    db.close()
+    return path, article.id
+
+
+async def time_article(path: Path, article_id: str) -> dict:
+    import yaml
+    from datasette.app import Datasette
+
+    from ingest.serve import SETTINGS, site_file
+
+    ds = Datasette(
+        immutables=[str(path)],
+        metadata=yaml.safe_load(site_file("metadata.yml").read_text()),
+        plugins_dir=str(site_file("plugins")),
+        template_dir=str(site_file("templates")),
+        settings=SETTINGS,
+    )
+    await ds.invoke_startup()
+    await ds.client.get("/-/versions.json")
+    started = time.perf_counter()
+
+    async def article():
+        response = await ds.client.get(f"/article/{article_id}")
+        return response.status_code, time.perf_counter() - started
+
+    async def versions():
+        await asyncio.sleep(1)  # once the article's work has begun
+        sent = time.perf_counter()
+        response = await ds.client.get("/-/versions.json")
+        return response.status_code, time.perf_counter() - sent
+
+    (status, seconds), (v_status, v_seconds) = await asyncio.gather(article(), versions())
+    return {
+        "status": status,
+        "seconds": round(seconds, 3),
+        "versions_status": v_status,
+        "versions_seconds": round(v_seconds, 3),
+    }
+
+
+def warc_with_long_line(path: Path, megabytes: int) -> None:
+    """A .warc.gz of one record whose WARC header holds a line of `megabytes` MB, then a good record."""
+    line = b"X-Padding: " + b"a" * (megabytes * 1024 * 1024) + b"\r\n"
+    html = b"<html><head><title>Baik</title></head><body><p>Presiden bertemu menteri di Jakarta pada hari Senin.</p></body></html>"
+    good = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + html
+    with open(path, "wb") as out:
+        for extra, payload in ((line, good), (b"", good)):
+            headers = (
+                b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://example.com/a\r\n"
+                b"WARC-Date: 2024-01-01T00:00:00Z\r\nWARC-Record-ID: <urn:uuid:1>\r\n"
+                + extra
+                + b"Content-Type: application/http; msgtype=response\r\nContent-Length: "
+                + str(len(payload)).encode()
+                + b"\r\n\r\n"
+            )
+            out.write(gzip.compress(headers + payload + b"\r\n\r\n", compresslevel=6))
+
+
+CHILD = """
+import json, sys, time
+from pathlib import Path
+from ingest.warc import warc_items
+started = time.perf_counter()
+items = [type(item).__name__ + ": " + str(item)[:160] for item in warc_items(Path(sys.argv[1]), "x.warc.gz")]
+# VmHWM, not ru_maxrss: the latter keeps the parent's peak across fork and exec
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"seconds": round(time.perf_counter() - started, 2), "peak_rss_mb": round(peak / 1024),
+                  "items": items}))
+"""
+
+
+def time_warc(folder: Path, megabytes: int) -> dict:
+    path = folder / "long-line.warc.gz"
+    warc_with_long_line(path, megabytes)
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, cwd=ROOT, timeout=900
+    )
+    if result.returncode != 0:
+        return {"file_kb": path.stat().st_size // 1024, "error": result.stderr.strip().splitlines()[-1:]}
+    return {"file_kb": path.stat().st_size // 1024, **json.loads(result.stdout)}
+
+
+async def time_sql(path: Path) -> list[dict]:
+    import yaml
+    from datasette.app import Datasette
+
+    from ingest.serve import SETTINGS, site_file
+
+    ds = Datasette(
+        immutables=[str(path)],
+        metadata=yaml.safe_load(site_file("metadata.yml").read_text()),
+        plugins_dir=str(site_file("plugins")),
+        template_dir=str(site_file("templates")),
+        settings=SETTINGS,
+    )
+    found = []
+    for sql in ("select length(printf('%.*c', 900000000, 'x'))", "select randomblob(100000000)"):
+        started = time.perf_counter()
+        response = await ds.client.get(f"/{path.stem}.json", params={"sql": sql})
+        found.append(
+            {
+                "sql": sql,
+                "status": response.status_code,
+                "bytes": len(response.content),
+                "seconds": round(time.perf_counter() - started, 2),
+                "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            }
+        )
+    return found
+
+
+async def time_csv(path: Path) -> list[dict]:
+    """The article's sentences as one streamed CSV, with the formula guard and raw."""
+    import yaml
+    from datasette.app import Datasette
+
+    from ingest.serve import SETTINGS, site_file
+
+    ds = Datasette(
+        immutables=[str(path)],
+        metadata=yaml.safe_load(site_file("metadata.yml").read_text()),
+        plugins_dir=str(site_file("plugins")),
+        template_dir=str(site_file("templates")),
+        settings=SETTINGS,
+    )
+    found = []
+    for extra in ("", "&_raw_csv=1", "", "&_raw_csv=1"):
+        started = time.perf_counter()
+        response = await ds.client.get(f"/{path.stem}/sentences.csv?_stream=on&_size=max{extra}")
+        found.append(
+            {
+                "url": f"sentences.csv?_stream=on{extra}",
+                "status": response.status_code,
+                "bytes": len(response.content),
+                "seconds": round(time.perf_counter() - started, 2),
+            }
+        )
+    return found[2:]  # the second round: caches warm
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sentences", type=int, default=10_000)
+    parser.add_argument("--plain", action="store_true", help="the article's sentences without mentions or quotes")
+    parser.add_argument("--warc-line-mb", type=int, default=256)
+    parser.add_argument("--only", choices=["article", "warc", "sql", "csv"], action="append")
+    args = parser.parse_args()
+    chosen = args.only or ["article", "warc", "sql", "csv"]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        path, article_id = article_db(folder, args.sentences, marked=not args.plain)
+        if "article" in chosen:
+            kind = "plain" if args.plain else "each with a mention and a quote"
+            print(
+                "article",
+                args.sentences,
+                "sentences,",
+                kind + ":",
+                asyncio.run(time_article(path, article_id)),
+                flush=True,
+            )
+        if "warc" in chosen:
+            print("warc", args.warc_line_mb, "MB line:", time_warc(folder, args.warc_line_mb), flush=True)
+        if "sql" in chosen:
+            for row in asyncio.run(time_sql(path)):
+                print("sql", row, flush=True)
+        if "csv" in chosen:
+            for row in asyncio.run(time_csv(path)):
+                print("csv", row, flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""Hostile pages: an article long enough to have frozen the server.
+
+`/article/<id>` matched every quote and sentence against every segment of the text, on the
+event loop: a 1 MB article (9,486 sentences) took 103 s, and every other request waited for
+it. The page's work now grows with the article and runs in a worker thread. What the page
+costs is measured in `bench/hostile_bench.py` (docs/reliability.md), never asserted here.
+"""
+
+import asyncio
+import re
+
+import pytest
+from datasette import hookimpl
+from datasette.plugins import pm
+from support import copy_with_article, load_plugin
+
+from ingest.models import Article, Entity, Mention, Quote, Sentence
+
+SENTENCES = 10_000
+TEXT = 'Ani berkata "kami siap berunding di Jakarta" kepada wartawan.'
+ANI = Entity("person:ani hostile", "Ani", "person")
+
+
+def long_article(count: int) -> Article:
+    """`count` sentences, each with a mention and a quote (stems given, not computed: 10,000
+    stemmings would be most of the test)."""
+    body, sentences, mentions, quotes = "", [], [], []
+    start, end = TEXT.index('"') + 1, TEXT.rindex('"')
+    for position in range(count):
+        if body:
+            body += " "
+        sentences.append(Sentence(position, len(body), len(body) + len(TEXT), TEXT, "body", TEXT.lower()))
+        mentions.append(Mention(position, 0, 3, "Ani", ANI))
+        quotes.append(Quote(position, start, end, TEXT[start:end], "direct", "berkata", ANI))
+        body += TEXT
+    return Article(
+        id="very-long",
+        source="very-long.txt",
+        format="txt",
+        raw=body,
+        body=body,
+        content_hash="very-long",
+        title="Sangat panjang",
+        sentences=sentences,
+        mentions=mentions,
+        quotes=quotes,
+    )
+
+
+@pytest.fixture(scope="module")
+def long_db(archive_db, tmp_path_factory):
+    path = tmp_path_factory.mktemp("long") / "archive.db"
+    db = copy_with_article(archive_db, path, long_article(SENTENCES))
+    db.execute("PRAGMA journal_mode = DELETE")
+    db.close()
+    return path
+
+
+async def test_an_article_of_10000_sentences_is_shown_whole(make_datasette, long_db):
+    response = await make_datasette(long_db).client.get("/article/very-long")
+    assert response.status_code == 200
+    page = response.text
+    assert len(re.findall(r'<span class="sentence" id="s\d+"', page)) == SENTENCES
+    assert f'id="s{SENTENCES - 1}"' in page
+    assert page.count("<mark>Ani</mark>") == SENTENCES
+    assert page.count('<span class="quote quote-direct"') == SENTENCES
+    assert page.count('class="quote-link"') == SENTENCES  # the list of quotes under the text
+
+
+class SentencesRead:
+    """A probe (a plugin for one test): calls `on_read` from the thread reading an article's
+    sentences, the last query before the page lays the article out."""
+
+    def __init__(self, on_read):
+        self.on_read = on_read
+
+    @hookimpl
+    def prepare_connection(self, conn):
+        conn.set_trace_callback(lambda sql: self.on_read() if "from sentences where article_id" in sql else None)
+
+
+async def test_a_long_article_never_holds_up_another_request(make_datasette, long_db):
+    """A request sent while the article is being laid out is answered before the article.
+    Before, the layout ran on the event loop: `/-/versions.json` waited for all of it."""
+    ds = make_datasette(long_db)
+    loop = asyncio.get_running_loop()
+    finished: list[str] = []
+    others: list[asyncio.Task] = []
+
+    async def fetch(name: str, path: str) -> int:
+        response = await ds.client.get(path)
+        finished.append(name)
+        return response.status_code
+
+    def send_another():
+        others.append(loop.create_task(fetch("versions", "/-/versions.json")))
+
+    probe = SentencesRead(lambda: loop.call_soon_threadsafe(send_another))
+    pm.register(probe, name="sentences-read-probe")
+    try:
+        assert await fetch("article", "/article/very-long") == 200
+        assert others, "the probe saw the sentences read"
+        assert [await task for task in others] == [200] * len(others)
+    finally:
+        pm.unregister(probe, name="sentences-read-probe")
+    assert finished.index("versions") < finished.index("article"), finished
+
+
+def test_the_layout_cuts_and_groups_in_one_pass_keeping_every_character():
+    """The linear layout gives what the quadratic one gave: every character once, each in its
+    sentence, quotes and mentions where they were."""
+    plugin = load_plugin("article_page")
+    article = long_article(3)
+    sentences = [
+        {"position": s.position, "char_start": s.char_start, "char_end": s.char_end} for s in article.sentences
+    ]
+    mentions = [
+        {"start": s.char_start, "end": s.char_start + 3, "entity_id": 1, "name": "Ani", "type": "person"}
+        for s in article.sentences
+    ]
+    quotes = [
+        {"start": s.char_start + q.char_start, "end": s.char_start + q.char_end, "speaker": "Ani"}
+        for s, q in zip(article.sentences, article.quotes)
+    ]
+    segments = plugin.with_quotes(plugin.with_shared(plugin.pieces(article.body, mentions), []), quotes)
+    groups = plugin.by_sentence(segments, sentences)
+    assert "".join(text for _, group in groups for text, *_ in group) == article.body
+    assert [number for number, _ in groups] == [0, None, 1, None, 2]
+    quoted = [text for _, group in groups for text, _, _, quote in group if quote]
+    assert quoted == ["kami siap berunding di Jakarta"] * 3
