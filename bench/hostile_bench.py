@@ -69,19 +69,24 @@ def article_db(folder: Path, sentences: int, marked: bool = True) -> tuple[Path,
     return path, article.id
 
 
-async def time_article(path: Path, article_id: str) -> dict:
+def site(path: Path):
+    """The archive at `path` served in process, as `newsarchive serve` configures it."""
     import yaml
     from datasette.app import Datasette
 
     from ingest.serve import SETTINGS, site_file
 
-    ds = Datasette(
+    return Datasette(
         immutables=[str(path)],
         metadata=yaml.safe_load(site_file("metadata.yml").read_text()),
         plugins_dir=str(site_file("plugins")),
         template_dir=str(site_file("templates")),
         settings=SETTINGS,
     )
+
+
+async def time_article(path: Path, article_id: str) -> dict:
+    ds = site(path)
     await ds.invoke_startup()
     await ds.client.get("/-/versions.json")
     started = time.perf_counter()
@@ -148,18 +153,7 @@ def time_warc(folder: Path, megabytes: int) -> dict:
 
 
 async def time_sql(path: Path) -> list[dict]:
-    import yaml
-    from datasette.app import Datasette
-
-    from ingest.serve import SETTINGS, site_file
-
-    ds = Datasette(
-        immutables=[str(path)],
-        metadata=yaml.safe_load(site_file("metadata.yml").read_text()),
-        plugins_dir=str(site_file("plugins")),
-        template_dir=str(site_file("templates")),
-        settings=SETTINGS,
-    )
+    ds = site(path)
     found = []
     for sql in ("select length(printf('%.*c', 900000000, 'x'))", "select randomblob(100000000)"):
         started = time.perf_counter()
@@ -178,18 +172,7 @@ async def time_sql(path: Path) -> list[dict]:
 
 async def time_csv(path: Path) -> list[dict]:
     """The article's sentences as one streamed CSV, with the formula guard and raw."""
-    import yaml
-    from datasette.app import Datasette
-
-    from ingest.serve import SETTINGS, site_file
-
-    ds = Datasette(
-        immutables=[str(path)],
-        metadata=yaml.safe_load(site_file("metadata.yml").read_text()),
-        plugins_dir=str(site_file("plugins")),
-        template_dir=str(site_file("templates")),
-        settings=SETTINGS,
-    )
+    ds = site(path)
     found = []
     for extra in ("", "&_raw_csv=1", "", "&_raw_csv=1"):
         started = time.perf_counter()

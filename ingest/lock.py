@@ -66,29 +66,21 @@ class IngestLock:
         self._fd: int | None = None
 
     def acquire(self) -> IngestLock:
-        for _ in range(10):  # a finishing ingest may unlink the file between our open and flock
-            try:
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-            except OSError as error:
-                raise StoreError(
-                    f"{self.db_path}: cannot create the ingest lock {self.path} ({error.strerror or error})"
-                ) from None
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as error:
-                holder = _read_holder(fd)
-                served = _only_shared(fd)
-                os.close(fd)
-                if error.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                    raise (ArchiveServed if served else IngestLocked)(self.db_path, holder) from None
-                raise
-            if _same_file(fd, self.path):
-                os.ftruncate(fd, 0)
-                os.write(fd, f"{os.getpid()}\n".encode())
-                self._fd = fd
-                return self
-            os.close(fd)  # we locked a file that was unlinked meanwhile: try the new one
-        raise IngestLocked(self.db_path, "")
+        try:
+            fd = _locked(self.path, fcntl.LOCK_EX)
+        except _Unopenable as unopenable:
+            error = unopenable.error
+            raise StoreError(
+                f"{self.db_path}: cannot create the ingest lock {self.path} ({error.strerror or error})"
+            ) from None
+        except _Busy as busy:
+            raise (ArchiveServed if busy.shared else IngestLocked)(self.db_path, busy.holder) from None
+        if fd is None:
+            raise IngestLocked(self.db_path, "")
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+        return self
 
     def release(self) -> None:
         if self._fd is None:
@@ -120,24 +112,16 @@ class ServingLock:
         self._fd: int | None = None
 
     def acquire(self) -> ServingLock:
-        for _ in range(10):  # a finishing ingest may unlink the file between our open and flock
-            try:
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-            except OSError:
-                return self  # a folder we may not write to: nobody can ingest there either
-            try:
-                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-            except OSError as error:
-                holder = _read_holder(fd)
-                os.close(fd)
-                if error.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                    raise IngestLocked(self.db_path, holder) from None
-                raise
-            if _same_file(fd, self.path):
-                self._fd = fd
-                return self
-            os.close(fd)
-        raise IngestLocked(self.db_path, "")
+        try:
+            fd = _locked(self.path, fcntl.LOCK_SH)
+        except _Unopenable:
+            return self  # a folder we may not write to: nobody can ingest there either
+        except _Busy as busy:
+            raise IngestLocked(self.db_path, busy.holder) from None
+        if fd is None:
+            raise IngestLocked(self.db_path, "")
+        self._fd = fd
+        return self
 
     def release(self) -> None:
         if self._fd is not None:
@@ -154,6 +138,47 @@ def holding_ingest_lock(function):
             return function(paths, db_path, *args, **kwargs)
 
     return wrapper
+
+
+class _Unopenable(Exception):
+    """The lock file cannot be opened or created (`error` says why)."""
+
+    def __init__(self, error: OSError):
+        super().__init__(error)
+        self.error = error
+
+
+class _Busy(Exception):
+    """Another process holds the lock: its process id if it wrote one, and whether its lock is
+    shared (servers) rather than exclusive (an ingest)."""
+
+    def __init__(self, holder: str, shared: bool):
+        super().__init__(holder, shared)
+        self.holder, self.shared = holder, shared
+
+
+def _locked(path: Path, mode: int) -> int | None:
+    """A descriptor of `path` (created if missing) holding a `mode` flock (LOCK_EX or LOCK_SH),
+    or None when every try locked a file that a finishing ingest had unlinked between our open
+    and flock. Raises _Unopenable or _Busy; other flock errors as they come."""
+    for _ in range(10):
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as error:
+            raise _Unopenable(error) from None
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+        except OSError as error:
+            busy = error.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK)
+            holder, shared = (_read_holder(fd), _only_shared(fd)) if busy else ("", False)
+            os.close(fd)
+            if busy:
+                raise _Busy(holder, shared) from None
+            raise
+        if _same_file(fd, path):
+            return fd
+        os.close(fd)  # we locked a file that was unlinked meanwhile: try the new one
+    return None
 
 
 def _read_holder(fd: int) -> str:

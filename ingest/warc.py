@@ -64,6 +64,11 @@ def warc_items(path: Path, source: str) -> Iterator[Document | Skipped | SourceE
             start = yield from _records_from(path, file, start, source, gzipped)
 
 
+def _refusal(error: Exception) -> str:
+    """Why a record is not read: a limit it broke, or what made it unreadable."""
+    return str(error) if isinstance(error, LimitExceeded) else f"corrupt record ({_reason(error)})"
+
+
 def _records_from(
     path: Path, file: BinaryIO, start: int, source: str, gzipped: bool
 ) -> Generator[Document | Skipped | SourceError, None, int | None]:
@@ -80,11 +85,8 @@ def _records_from(
             if _bytes_left(file, iterator.offset):  # warcio stops without a word at a record cut in its headers
                 yield _error(path, iterator.offset, "truncated record (the file ends inside its headers)")
             return None
-        except LimitExceeded as error:
-            yield _error(path, offset, str(error))
-            return _next_record_start(file, offset + 1, gzipped)
-        except _READ_ERRORS as error:
-            yield _error(path, offset, f"corrupt record ({_reason(error)})")
+        except (LimitExceeded, *_READ_ERRORS) as error:
+            yield _error(path, offset, _refusal(error))
             return _next_record_start(file, offset + 1, gzipped)
         if record.format != "warc":  # warcio reads lines it cannot parse as an old ARC record
             yield _error(path, offset, "corrupt record (no WARC header)")
@@ -93,19 +95,15 @@ def _records_from(
             item: Document | Skipped | SourceError = _item(record, source)
         except RecordError as error:
             item = _error(path, offset, str(error))
-        except LimitExceeded as error:
-            yield _error(path, offset, str(error))
-            return _next_record_start(file, offset + 1, gzipped)
-        except _READ_ERRORS as error:
-            yield _error(path, offset, f"corrupt record ({_reason(error)})")
+        except (LimitExceeded, *_READ_ERRORS) as error:
+            yield _error(path, offset, _refusal(error))
             return _next_record_start(file, offset + 1, gzipped)
         try:
             iterator.read_to_end()  # to the record's end: its digest checked, the next record found
-        except LimitExceeded as error:  # the rest of a record already refused (too big) is not read either
-            yield item if isinstance(item, SourceError) else _error(path, offset, str(error))
-            return _next_record_start(file, offset + 1, gzipped)
-        except _READ_ERRORS as error:
-            yield _error(path, offset, f"corrupt record ({_reason(error)})")
+        except (LimitExceeded, *_READ_ERRORS) as error:
+            # the rest of a record already refused (too big) is not read either
+            refused = isinstance(error, LimitExceeded) and isinstance(item, SourceError)
+            yield item if refused else _error(path, offset, _refusal(error))
             return _next_record_start(file, offset + 1, gzipped)
         if iterator.err_count > warnings and not isinstance(item, SourceError):
             # warcio found the record longer or shorter than its Content-Length
