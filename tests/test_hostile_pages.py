@@ -14,38 +14,10 @@ import pytest
 from datasette.plugins import pm
 from support import copy_with_article
 
+from bench.long_article import QUOTED, long_article
 from ingest.article_body import pieces, segments
-from ingest.models import Article, Entity, Mention, Quote, Sentence
 
 SENTENCES = 10_000
-TEXT = 'Ani berkata "kami siap berunding di Jakarta" kepada wartawan.'
-ANI = Entity("person:ani hostile", "Ani", "person")
-
-
-def long_article(count: int) -> Article:
-    """`count` sentences, each with a mention and a quote (stems given, not computed: 10,000
-    stemmings would be most of the test)."""
-    body, sentences, mentions, quotes = "", [], [], []
-    start, end = TEXT.index('"') + 1, TEXT.rindex('"')
-    for position in range(count):
-        if body:
-            body += " "
-        sentences.append(Sentence(position, len(body), len(body) + len(TEXT), TEXT, "body", TEXT.lower()))
-        mentions.append(Mention(position, 0, 3, "Ani", ANI))
-        quotes.append(Quote(position, start, end, TEXT[start:end], "direct", "berkata", ANI))
-        body += TEXT
-    return Article(
-        id="very-long",
-        source="very-long.txt",
-        format="txt",
-        raw=body,
-        body=body,
-        content_hash="very-long",
-        title="Sangat panjang",
-        sentences=sentences,
-        mentions=mentions,
-        quotes=quotes,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -122,4 +94,4 @@ def test_the_layout_cuts_and_groups_in_one_pass_keeping_every_character():
     numbers = [number for number, *_ in laid_out]
     assert [n for i, n in enumerate(numbers) if i == 0 or n != numbers[i - 1]] == [0, None, 1, None, 2]
     quoted = [text for _, text, _, _, quote in laid_out if quote]
-    assert quoted == ["kami siap berunding di Jakarta"] * 3
+    assert quoted == [QUOTED] * 3
