@@ -9,8 +9,9 @@ the tests check behaviour, timings belong here).
   while it is being built: the seconds each took; then the median of `--repeat` more views;
 - warc: a `.warc.gz` whose one header line inflates to `--warc-line-mb` MB, read by
   `ingest.warc.warc_items` in a child process: its peak RSS and seconds;
-- sql: `printf('%.*c', 900000000, 'x')` and `randomblob(100000000)` through `?sql=`: the
-  status, the bytes answered and the seconds taken;
+- sql: `printf('%.*c', 900000000, 'x')`, `randomblob(100000000)`, sixty 30 MB values and
+  two 50 MB ones (just under the cap on one query's rows) through `?sql=`: the status, the
+  bytes answered, the seconds taken and the peak RSS so far;
 - csv: the article's sentences as one streamed CSV, through the formula guard and raw.
 """
 
@@ -141,7 +142,12 @@ def time_warc(folder: Path, megabytes: int) -> dict:
 async def time_sql(path: Path) -> list[dict]:
     ds = site(path)
     found = []
-    for sql in ("select length(printf('%.*c', 900000000, 'x'))", "select randomblob(100000000)"):
+    for sql in (
+        "select length(printf('%.*c', 900000000, 'x'))",
+        "select randomblob(100000000)",
+        "select zeroblob(30000000) from sentences limit 60",  # 1.8 GB of rows, each value under 64 MB
+        "select zeroblob(50000000) from (values (1), (2))",  # the worst under the 100 MB cap: a NUL is 6 bytes of JSON
+    ):
         started = time.perf_counter()
         response = await ds.client.get(f"/{path.stem}.json", params={"sql": sql})
         found.append(
