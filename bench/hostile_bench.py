@@ -2,7 +2,7 @@
 the tests check behaviour, timings belong here).
 
     python -m bench.hostile_bench [--sentences 10000] [--plain] [--repeat 5] [--warc-line-mb 256]
-        [--only article|warc|sql|csv]
+        [--only article|warc|sql|csv|network] [--articles 10000]
 
 - article: an article of N sentences, each with a mention and a quote, opened in process
   (Datasette's client, as `newsarchive serve` configures it), and a `/-/versions.json` sent
@@ -12,7 +12,11 @@ the tests check behaviour, timings belong here).
 - sql: `printf('%.*c', 900000000, 'x')`, `randomblob(100000000)`, sixty 30 MB values and
   two 50 MB ones (just under the cap on one query's rows) through `?sql=`: the status, the
   bytes answered, the seconds taken and the peak RSS so far;
-- csv: the article's sentences as one streamed CSV, through the formula guard and raw.
+- csv: the article's sentences as one streamed CSV, through the formula guard and raw;
+- network (only when asked for: it needs a large archive): `/network` and `/network.json` for
+  the top 50 and 300 entities on the load test's archive of `--articles` articles (built once
+  by `bench/loadtest.py`, cached in the temp folder): the statuses, the first request's
+  seconds, the median of `--repeat` more and the page's `error` if it gave one.
 """
 
 from __future__ import annotations
@@ -180,13 +184,39 @@ async def time_csv(path: Path) -> list[dict]:
     return found[2:]  # the second round: caches warm
 
 
+async def time_network(path: Path, repeat: int) -> list[dict]:
+    ds = site(path)
+    await ds.invoke_startup()
+    found = []
+    for url in ("/network?top=50", "/network.json?top=50", "/network.json?top=300"):
+        statuses, seconds, error = set(), [], None
+        for _ in range(1 + repeat):
+            started = time.perf_counter()
+            response = await ds.client.get(url)
+            seconds.append(time.perf_counter() - started)
+            statuses.add(response.status_code)
+            if url.startswith("/network.json") and response.status_code == 200:
+                error = response.json().get("error")
+        found.append(
+            {
+                "url": url,
+                "statuses": sorted(statuses),
+                "first_seconds": round(seconds[0], 2),
+                **({"median_seconds": round(statistics.median(seconds[1:]), 2)} if repeat else {}),
+                **({"error": error} if error else {}),
+            }
+        )
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=10_000)
     parser.add_argument("--plain", action="store_true", help="the article's sentences without mentions or quotes")
     parser.add_argument("--repeat", type=int, default=5, help="views of the article after the first, for a median")
     parser.add_argument("--warc-line-mb", type=int, default=256)
-    parser.add_argument("--only", choices=["article", "warc", "sql", "csv"], action="append")
+    parser.add_argument("--only", choices=["article", "warc", "sql", "csv", "network"], action="append")
+    parser.add_argument("--articles", type=int, default=10_000, help="the network case's archive")
     args = parser.parse_args()
     chosen = args.only or ["article", "warc", "sql", "csv"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -210,6 +240,12 @@ def main() -> None:
         if "csv" in chosen:
             for row in asyncio.run(time_csv(path)):
                 print("csv", row, flush=True)
+        if "network" in chosen:
+            from bench.loadtest import build_archive
+
+            archive = build_archive(args.articles, workers=2)
+            for row in asyncio.run(time_network(archive, args.repeat)):
+                print("network", args.articles, "articles:", row, flush=True)
 
 
 if __name__ == "__main__":
