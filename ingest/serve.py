@@ -142,7 +142,7 @@ def run(
         os.environ["NEWSARCHIVE_TILES"] = "online"
 
     held: list = []  # kept for as long as the server runs; let go when it stops (lock.ServingLock.release)
-    signal.signal(signal.SIGTERM, functools.partial(stopped_by_signal, held))
+    previous = signal.signal(signal.SIGTERM, functools.partial(stopped_by_signal, held))
     try:
         for path in [db_path] if isinstance(db_path, (str, Path)) else db_path:
             if live:
@@ -153,6 +153,7 @@ def run(
         cli.main(args=datasette_args(db_path, host, port, live, crossdb), prog_name="datasette")
     finally:  # returned, Ctrl-C, an error
         let_go(held)
+        signal.signal(signal.SIGTERM, previous)
 
 
 def let_go(held: list) -> None:

@@ -20,7 +20,7 @@ of JSON.
   inside the time limit) took the server past 24 GB and the kernel killed it. Past the cap the
   query stops with `ResultTooLarge`, which Datasette answers as a 400 saying so. Every query
   is counted on its own, so a table streamed as CSV (`_stream=on`, 2,000 rows a query) is
-  bounded per page, not in total: 2,000 articles averaging 100 KB of text each would fit.
+  bounded per page, not in total: 2,000 articles averaging 50 KB of text each would fit.
 """
 
 import re
