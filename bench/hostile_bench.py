@@ -1,16 +1,22 @@
 """Costs of the hostile inputs and requests in docs/reliability.md, measured (not asserted:
 the tests check behaviour, timings belong here).
 
-    python -m bench.hostile_bench [--sentences 10000] [--plain] [--warc-line-mb 256] [--only article|warc|sql]
+    python -m bench.hostile_bench [--sentences 10000] [--plain] [--repeat 5] [--warc-line-mb 256]
+        [--only article|warc|sql|csv|network] [--articles 10000]
 
 - article: an article of N sentences, each with a mention and a quote, opened in process
   (Datasette's client, as `newsarchive serve` configures it), and a `/-/versions.json` sent
-  while it is being built: the seconds each took;
+  while it is being built: the seconds each took; then the median of `--repeat` more views;
 - warc: a `.warc.gz` whose one header line inflates to `--warc-line-mb` MB, read by
   `ingest.warc.warc_items` in a child process: its peak RSS and seconds;
-- sql: `printf('%.*c', 900000000, 'x')` and `randomblob(100000000)` through `?sql=`: the
-  status, the bytes answered and the seconds taken;
-- csv: the article's sentences as one streamed CSV, through the formula guard and raw.
+- sql: `printf('%.*c', 900000000, 'x')`, `randomblob(100000000)`, sixty 30 MB values and
+  two 50 MB ones (just under the cap on one query's rows) through `?sql=`: the status, the
+  bytes answered, the seconds taken and the peak RSS so far;
+- csv: the article's sentences as one streamed CSV, through the formula guard and raw;
+- network (only when asked for: it needs a large archive): `/network` and `/network.json` for
+  the top 50 and 300 entities on the load test's archive of `--articles` articles (built once
+  by `bench/loadtest.py`, cached in the temp folder): the statuses, the first request's
+  seconds, the median of `--repeat` more and the page's `error` if it gave one.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import asyncio
 import gzip
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,37 +37,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def article_db(folder: Path, sentences: int, marked: bool = True) -> tuple[Path, str]:
-    """A fresh archive holding one article of `sentences` sentences, each with a mention of
-    one person and a quote of its middle words (unless not `marked`)."""
-    from ingest.models import Article, Entity, Mention, Quote, Sentence
+    """A fresh archive holding the long article (`bench/long_article.py`) of `sentences`
+    sentences, each with a mention and a quote unless not `marked`."""
+    from bench.long_article import long_article
     from ingest.schema import open_database
     from ingest.store import save_article
 
-    person = Entity("person:ani", "Ani", "person")
-    text = 'Ani berkata "kami siap berunding di Jakarta" kepada wartawan.'
-    body, spans, mentions, quotes = "", [], [], []
-    for position in range(sentences):
-        if body:
-            body += " "
-        spans.append(Sentence(position, len(body), len(body) + len(text), text, "body", text.lower()))
-        if marked:
-            mentions.append(Mention(position, 0, 3, "Ani", person))
-            start = text.index('"') + 1
-            end = text.index('"', start)
-            quotes.append(Quote(position, start, end, text[start:end], "direct", "berkata", person))
-        body += text
-    article = Article(
-        id="long",
-        source="long.txt",
-        format="txt",
-        raw=body,
-        body=body,
-        content_hash="long",
-        title="Panjang",
-        sentences=spans,
-        mentions=mentions,
-        quotes=quotes,
-    )
+    article = long_article(sentences, marked)
     path = folder / "long.db"
     db = open_database(str(path))
     save_article(db, article, "2026-01-01T00:00:00")
@@ -85,7 +68,9 @@ def site(path: Path):
     )
 
 
-async def time_article(path: Path, article_id: str) -> dict:
+async def time_article(path: Path, article_id: str, repeat: int) -> dict:
+    """The article's first view (a `/-/versions.json` sent 1 s in, if it is still being built),
+    then the median of `repeat` more views: the machine is shared, so one view says little."""
     ds = site(path)
     await ds.invoke_startup()
     await ds.client.get("/-/versions.json")
@@ -102,11 +87,17 @@ async def time_article(path: Path, article_id: str) -> dict:
         return response.status_code, time.perf_counter() - sent
 
     (status, seconds), (v_status, v_seconds) = await asyncio.gather(article(), versions())
+    again = []
+    for _ in range(repeat):
+        sent = time.perf_counter()
+        await ds.client.get(f"/article/{article_id}")
+        again.append(time.perf_counter() - sent)
     return {
         "status": status,
         "seconds": round(seconds, 3),
         "versions_status": v_status,
         "versions_seconds": round(v_seconds, 3),
+        **({"median_of_next": repeat, "median_seconds": round(statistics.median(again), 3)} if again else {}),
     }
 
 
@@ -155,7 +146,12 @@ def time_warc(folder: Path, megabytes: int) -> dict:
 async def time_sql(path: Path) -> list[dict]:
     ds = site(path)
     found = []
-    for sql in ("select length(printf('%.*c', 900000000, 'x'))", "select randomblob(100000000)"):
+    for sql in (
+        "select length(printf('%.*c', 900000000, 'x'))",
+        "select randomblob(100000000)",
+        "select zeroblob(30000000) from sentences limit 60",  # 1.8 GB of rows, each value under 64 MB
+        "select zeroblob(50000000) from (values (1), (2))",  # the worst under the 100 MB cap: a NUL is 6 bytes of JSON
+    ):
         started = time.perf_counter()
         response = await ds.client.get(f"/{path.stem}.json", params={"sql": sql})
         found.append(
@@ -188,12 +184,39 @@ async def time_csv(path: Path) -> list[dict]:
     return found[2:]  # the second round: caches warm
 
 
+async def time_network(path: Path, repeat: int) -> list[dict]:
+    ds = site(path)
+    await ds.invoke_startup()
+    found = []
+    for url in ("/network?top=50", "/network.json?top=50", "/network.json?top=300"):
+        statuses, seconds, error = set(), [], None
+        for _ in range(1 + repeat):
+            started = time.perf_counter()
+            response = await ds.client.get(url)
+            seconds.append(time.perf_counter() - started)
+            statuses.add(response.status_code)
+            if url.startswith("/network.json") and response.status_code == 200:
+                error = response.json().get("error")
+        found.append(
+            {
+                "url": url,
+                "statuses": sorted(statuses),
+                "first_seconds": round(seconds[0], 2),
+                **({"median_seconds": round(statistics.median(seconds[1:]), 2)} if repeat else {}),
+                **({"error": error} if error else {}),
+            }
+        )
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=10_000)
     parser.add_argument("--plain", action="store_true", help="the article's sentences without mentions or quotes")
+    parser.add_argument("--repeat", type=int, default=5, help="views of the article after the first, for a median")
     parser.add_argument("--warc-line-mb", type=int, default=256)
-    parser.add_argument("--only", choices=["article", "warc", "sql", "csv"], action="append")
+    parser.add_argument("--only", choices=["article", "warc", "sql", "csv", "network"], action="append")
+    parser.add_argument("--articles", type=int, default=10_000, help="the network case's archive")
     args = parser.parse_args()
     chosen = args.only or ["article", "warc", "sql", "csv"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -206,7 +229,7 @@ def main() -> None:
                 args.sentences,
                 "sentences,",
                 kind + ":",
-                asyncio.run(time_article(path, article_id)),
+                asyncio.run(time_article(path, article_id, args.repeat)),
                 flush=True,
             )
         if "warc" in chosen:
@@ -217,6 +240,12 @@ def main() -> None:
         if "csv" in chosen:
             for row in asyncio.run(time_csv(path)):
                 print("csv", row, flush=True)
+        if "network" in chosen:
+            from bench.loadtest import build_archive
+
+            archive = build_archive(args.articles, workers=2)
+            for row in asyncio.run(time_network(archive, args.repeat)):
+                print("network", args.articles, "articles:", row, flush=True)
 
 
 if __name__ == "__main__":

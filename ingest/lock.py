@@ -9,8 +9,14 @@ advisory `flock` on `<database>.lock` next to the database (never on the databas
 itself: opening and closing another descriptor on it would drop SQLite's own POSIX locks).
 
 The kernel releases the lock when the process ends, however it ends, so a killed ingest
-never leaves the archive locked; the lock file is removed by a run that ends normally and
-a stale one left by a killed run is simply taken over.
+never leaves the archive locked; a stale lock file left by a killed process is simply taken
+over. The file is removed by whoever lets go of it last, an ingest that ends normally or the
+last server to stop cleanly, and only while holding it alone (`LOCK_EX`): a file unlinked
+while another process holds it, or has it open and is about to lock it, would let a newcomer
+create and lock a second file, and two processes would each hold "the" lock. So every locker
+checks, once it holds the lock, that the path still names the file it locked, and starts
+again on the new one if not (`_locked`); and a server, which holds its lock shared, removes the
+file only if turning its lock exclusive succeeds, i.e. no other server holds it.
 """
 
 from __future__ import annotations
@@ -85,10 +91,7 @@ class IngestLock:
     def release(self) -> None:
         if self._fd is None:
             return
-        try:
-            os.unlink(self.path)  # while still locked, so nobody takes the file we remove
-        except FileNotFoundError:
-            pass
+        _remove(self._fd, self.path)  # while still locked, so nobody takes the file we remove
         os.close(self._fd)  # closing releases the flock
         self._fd = None
 
@@ -104,7 +107,7 @@ class ServingLock:
     as long as it runs (the kernel drops it when the process ends). A shared `flock` on the same
     `<database>.lock`: any number of servers hold it at once, an ingest (which wants it alone)
     is refused while one does (`ArchiveServed`), and a server is refused while an ingest holds
-    it (IngestLocked, naming the ingest's process). The file is left for the next user."""
+    it (IngestLocked, naming the ingest's process). The last server to let go removes the file."""
 
     def __init__(self, db_path: str | os.PathLike):
         self.db_path = os.fspath(db_path)
@@ -124,9 +127,20 @@ class ServingLock:
         return self
 
     def release(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        """Let go (a server that stops cleanly); the file is removed if no other server holds it.
+        Turning a shared flock exclusive is not atomic: the shared lock goes first, and if another
+        server's keeps the exclusive one from being had, ours is gone too. A server that stops
+        no longer needs it."""
+        if self._fd is None:
+            return
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            pass  # another server holds it: the file stays for it
+        else:
+            _remove(self._fd, self.path)
+        os.close(self._fd)
+        self._fd = None
 
 
 def holding_ingest_lock(function):
@@ -159,8 +173,9 @@ class _Busy(Exception):
 
 def _locked(path: Path, mode: int) -> int | None:
     """A descriptor of `path` (created if missing) holding a `mode` flock (LOCK_EX or LOCK_SH),
-    or None when every try locked a file that a finishing ingest had unlinked between our open
-    and flock. Raises _Unopenable or _Busy; other flock errors as they come."""
+    or None when every try met a file that one letting go of the lock (an ingest that ends, the
+    last server to stop) had unlinked between our open and flock. Raises _Unopenable or _Busy;
+    other flock errors as they come."""
     for _ in range(10):
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
@@ -170,6 +185,9 @@ def _locked(path: Path, mode: int) -> int | None:
             fcntl.flock(fd, mode | fcntl.LOCK_NB)
         except OSError as error:
             busy = error.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK)
+            if busy and not _same_file(fd, path):
+                os.close(fd)  # held by one letting go, which has just removed it: try the new one
+                continue
             holder, shared = (_read_holder(fd), _only_shared(fd)) if busy else ("", False)
             os.close(fd)
             if busy:
@@ -197,6 +215,15 @@ def _only_shared(fd: int) -> bool:
         return False
     fcntl.flock(fd, fcntl.LOCK_UN)
     return True
+
+
+def _remove(fd: int, path: Path) -> None:
+    """Unlink `path` if it still names `fd`'s file, whose flock the caller holds exclusively."""
+    if _same_file(fd, path):
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
 
 
 def _same_file(fd: int, path: Path) -> bool:

@@ -9,6 +9,8 @@ package is installed.
 
 from __future__ import annotations
 
+import functools
+import signal
 import subprocess
 from collections.abc import Sequence
 from importlib import resources
@@ -139,14 +141,33 @@ def run(
     if online_tiles:
         os.environ["NEWSARCHIVE_TILES"] = "online"
 
-    held = []  # kept for as long as the server runs
-    for path in [db_path] if isinstance(db_path, (str, Path)) else db_path:
-        if live:
-            use_wal(path)
-        else:
-            held.append(hold_for_serving(path))
-            checkpoint(path)
-    cli.main(args=datasette_args(db_path, host, port, live, crossdb), prog_name="datasette")
+    held: list = []  # kept for as long as the server runs; let go when it stops (lock.ServingLock.release)
+    previous = signal.signal(signal.SIGTERM, functools.partial(stopped_by_signal, held))
+    try:
+        for path in [db_path] if isinstance(db_path, (str, Path)) else db_path:
+            if live:
+                use_wal(path)
+            else:
+                held.append(hold_for_serving(path))
+                checkpoint(path)
+        cli.main(args=datasette_args(db_path, host, port, live, crossdb), prog_name="datasette")
+    finally:  # returned, Ctrl-C, an error
+        let_go(held)
+        signal.signal(signal.SIGTERM, previous)
+
+
+def let_go(held: list) -> None:
+    """Release the serving locks `held`: the last server to let go of one removes its file."""
+    for lock in held:
+        lock.release()
+
+
+def stopped_by_signal(held: list, signum: int, frame) -> None:
+    """SIGTERM: uvicorn shuts the server down on it, then raises it again with the handler it
+    found, this one: let go of the locks, then end as the signal ends a process."""
+    let_go(held)
+    signal.signal(signum, signal.SIG_DFL)
+    signal.raise_signal(signum)
 
 
 def free_port() -> int:

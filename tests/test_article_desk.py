@@ -5,21 +5,24 @@ linked. In process for the HTML; tests/test_browser_article.py looks at it in a 
 import re
 
 import pytest
-from support import article_from_sentences, copy_with_article, load_plugin
+from support import article_from_sentences, copy_with_article
 
-by_sentence = load_plugin("article_page").by_sentence
+from ingest.article_body import pieces, segments
 
 
 def test_segments_are_grouped_by_sentence_and_keep_every_character():
     body = "Putin tiba. \n\nKim menyambut."
     sentences = [{"position": 0, "char_start": 0, "char_end": 11}, {"position": 1, "char_start": 14, "char_end": 28}]
-    segments = [("Putin", {"m": 1}, None, None), (" tiba. \n\nKim", None, None, None), ("", None, {"p": 1}, None)]
-    segments.append((" menyambut.", None, None, None))
-    groups = by_sentence(segments, sentences)
-    assert "".join(piece[0] for _, group in groups for piece in group) == body
-    assert [number for number, _ in groups] == [0, None, 1]
-    assert ["".join(piece[0] for piece in group) for _, group in groups] == ["Putin tiba.", " \n\n", "Kim menyambut."]
-    assert groups[2][1][1][2] == {"p": 1}  # the passage marker stays in its sentence
+    putin, kim = ({"start": start, "end": end} for start, end in ((0, 5), (14, 17)))
+    shared = [{"end": 11, "cluster_id": 1, "others": 2}]  # the first sentence appears elsewhere
+    laid_out = list(segments(pieces(body, [putin, kim]), shared, [], sentences))
+    assert "".join(text for _, text, *_ in laid_out) == body
+    texts: dict = {}
+    for number, text, *_ in laid_out:
+        texts[number] = texts.get(number, "") + text
+    assert texts == {0: "Putin tiba.", None: " \n\n", 1: "Kim menyambut."}
+    assert [number for number, _, _, passage, _ in laid_out if passage] == [0]  # the marker stays in its sentence
+    assert [text for _, text, mention, *_ in laid_out if mention] == ["Putin", "Kim"]
 
 
 async def test_every_sentence_has_an_anchor_holding_its_text(ds, archive):

@@ -4,7 +4,8 @@ malformed" on /search and /article during and after it, and stale counts until r
 with no word to the user. The design chosen (ingest/lock.py, ingest/serve.py; docs/serving.md
 says why): an immutable server holds a shared lock on `<db>.lock` while it runs, so an ingest
 is refused while one serves the file, and a server is refused while an ingest writes it;
-`--live` serves a file an ingest may write, and takes no lock."""
+`--live` serves a file an ingest may write, and takes no lock. The lock file goes with the last
+server to stop cleanly, as it goes with an ingest that ends."""
 
 import shutil
 import sqlite3
@@ -14,7 +15,7 @@ import sys
 import pytest
 from support import ROOT, free_port
 
-from ingest.lock import IngestLock
+from ingest.lock import ArchiveServed, IngestLock, IngestLocked, ServingLock, lock_path
 from ingest.serve import ServerProcess
 
 
@@ -90,11 +91,44 @@ def test_a_live_server_lets_an_ingest_write(small, tmp_path):
         server.stop()
 
 
-def test_two_immutable_servers_share_an_archive(small, tmp_path):
-    db, _ = small
+def test_two_immutable_servers_share_an_archive_and_the_last_to_stop_removes_the_lock_file(small, tmp_path):
+    db, more = small
     first = ServerProcess.serving(db, tmp_path / "one.log").start(timeout=120)
+    second = ServerProcess.serving(db, tmp_path / "two.log")
     try:
-        second = ServerProcess.serving(db, tmp_path / "two.log").start(timeout=120)
-        second.stop()
+        second.start(timeout=120)
+        first.stop()  # SIGTERM: a clean stop
+        assert lock_path(db).exists()  # still the second server's
+        assert ingest(db, more).returncode == 2
     finally:
         first.stop()
+        second.stop()
+    assert not lock_path(db).exists()
+    assert ingest(db, more).returncode == 0
+
+
+def test_a_killed_server_leaves_the_lock_file_to_the_next_user(small, tmp_path):
+    db, more = small
+    server = ServerProcess.serving(db, tmp_path / "server.log").start(timeout=120)
+    server.process.kill()
+    server.process.wait()
+    assert lock_path(db).exists()
+    result = ingest(db, more)  # not held by anyone: taken over
+    assert result.returncode == 0, result.stderr
+    assert not lock_path(db).exists()
+
+
+def test_a_lock_file_goes_only_when_no_server_holds_it(tmp_path):
+    """Each `acquire` opens the file anew, so two locks in one process are two holders to
+    `flock`, as two servers are. A server lets go of a shared lock by turning it exclusive
+    first: it can only remove the file when that succeeds."""
+    db = tmp_path / "archive.db"
+    one, two = ServingLock(db).acquire(), ServingLock(db).acquire()
+    one.release()
+    assert lock_path(db).exists()
+    with pytest.raises(ArchiveServed):
+        IngestLock(db).acquire()
+    two.release()
+    assert not lock_path(db).exists()
+    with IngestLock(db), pytest.raises(IngestLocked):  # the new file is a lock like the old
+        ServingLock(db).acquire()

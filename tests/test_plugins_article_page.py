@@ -1,11 +1,10 @@
-"""plugins/article_page.py: /article/<id>, the body with mentions marked at their offsets."""
+"""plugins/article_page.py: /article/<id>, the body with mentions marked at their offsets
+(laid out by ingest/article_body.py)."""
 
 import html
 import re
 
-from support import load_plugin
-
-pieces = load_plugin("article_page").pieces
+from ingest.article_body import pieces, segments
 
 
 def mention(start, end, entity_id=1):
@@ -54,14 +53,13 @@ async def test_unknown_article_is_404(ds):
 
 
 def test_quotes_cut_text_but_never_a_name():
-    with_quotes = load_plugin("article_page").with_quotes
     body = "Ia berkata, Kami siap berunding, kata Watson."
     quote = {"start": 12, "end": 31, "speaker": "Watson", "speaker_id": 3, "kind": "direct"}
-    segments = [(text, m, None) for text, m in pieces(body, [mention(38, 44)])]
-    result = with_quotes(segments, [quote])
-    assert "".join(text for text, *_ in result) == body
-    assert [text for text, _, _, q in result if q] == ["Kami siap berunding"]
-    assert [text for text, m, _, _ in result if m] == ["Watson"]
+    into_name = {"start": 40, "end": 45, "speaker": "Watson", "speaker_id": 3, "kind": "direct"}
+    result = list(segments(pieces(body, [mention(38, 44)]), [], [quote, into_name], []))
+    assert "".join(text for _, text, *_ in result) == body
+    assert [text for _, text, _, _, q in result if q] == ["Kami siap berunding", "."]
+    assert [text for _, text, m, _, _ in result if m] == ["Watson"]
 
 
 async def test_article_page_marks_quotes_with_their_speakers(ds, archive):
