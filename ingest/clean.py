@@ -66,6 +66,10 @@ CAPTION_CREDIT = re.compile(
     r"|-\s*(?:tangkapan\s+layar|screenshot|foto|ilustrasi|dok(?:umentasi)?\.?|istimewa)[^\n]{0,80}?-?)\s*$",
     re.IGNORECASE,
 )
+# A photographer's credit after a slash at the end of a long header line, which is a caption:
+# "Komisioner KPU Papua menandatangani berita acara ... Pilgub Papua/Andi Riri".
+SLASH_CREDIT = re.compile(r"(?<=\S)/\s?([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){1,3})$")
+CAPTION_MIN_WORDS = 12  # a headline is shorter
 DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,})/?$", re.IGNORECASE)
 DATE_WORDS = alternation({*WEEKDAYS, *MONTHS, *MONTH_ABBREVIATIONS, *ENGLISH_WEEKDAYS, *DATE_LINE_WORDS})
 DATE_LINE = re.compile(rf"^(?:(?:{DATE_WORDS})\b|\d{{1,4}}|[\s,./:|()\-–—●•·])+$", re.IGNORECASE)
@@ -82,6 +86,7 @@ PUBLISHING = re.compile(
 DATE_TOKENS = re.compile(rf"\b(?:{DATE_WORDS})\b|\d+|[^\w\s]", re.IGNORECASE)
 DATED_LINE_OTHER_WORDS = 5  # at most, besides the date's own
 DATED_CREDIT_OTHER_WORDS = 12
+DATED_LINE_MAX_CHARS = 200
 DATED_KINDS = (None, "credit")  # furniture a publication line may be: a read-also link's date is its story's
 HAS_DIGIT = re.compile(r"\d")
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
@@ -282,6 +287,8 @@ def _header_line(page: CleanPage, line: Line, read_dateline: DatelineReader) -> 
     kind = furniture_kind(text)
     if kind in DATED_KINDS and _publication_line(page, line):
         return
+    if kind == "credit" and BRACKETED_LINE.match(text):
+        _caption_above(page)
     if kind:
         page.furniture.append(_furniture(kind, line))
     elif domain := DOMAIN.match(text):
@@ -292,6 +299,8 @@ def _header_line(page: CleanPage, line: Line, read_dateline: DatelineReader) -> 
         rest = Line(text[stamp.end() :], line.start + stamp.end(), line.end)
         if rest.text:
             _header_line(page, rest, read_dateline)
+    elif page.headline is None and _slash_credit(text):
+        _body_line(page, line, True, read_dateline)  # a photo's caption before the headline
     elif page.headline is None:
         page.headline = text
         page.furniture.append(_furniture("headline", line))
@@ -304,6 +313,22 @@ def _header_line(page: CleanPage, line: Line, read_dateline: DatelineReader) -> 
         page.furniture.append(_furniture("headline", line))
     else:
         _body_line(page, line, True, read_dateline)
+
+
+def _slash_credit(text: str) -> re.Match | None:
+    found = SLASH_CREDIT.search(text)
+    return found if found and len(WORD.findall(text)) >= CAPTION_MIN_WORDS else None
+
+
+def _caption_above(page: CleanPage) -> None:
+    """A credit in brackets under the line taken for the headline ("(Dok. Polres Bengkalis)")
+    shows that line was a photo's caption: it goes to the caption section, and the headline is
+    looked for again."""
+    if page.paragraphs or not page.furniture or page.furniture[-1].kind != "headline":
+        return
+    caption = page.furniture.pop()
+    page.headline = None
+    page.paragraphs.append(Paragraph(caption.text, caption.raw_start, "caption"))
 
 
 def _section_label(page: CleanPage) -> Furniture | None:
@@ -345,7 +370,8 @@ def _dated_line(text: str) -> bool:
     a credit line may name its people ("Penulis: Nama Lengkap | Editor: Nama Lain | Senin, ...")."""
     others = DATED_CREDIT_OTHER_WORDS if CREDIT_LINE.match(text) else DATED_LINE_OTHER_WORDS
     return (
-        not ENDS_LIKE_SENTENCE.search(text)
+        len(text) <= DATED_LINE_MAX_CHARS
+        and not ENDS_LIKE_SENTENCE.search(text)
         and len(WORD.findall(DATE_TOKENS.sub(" ", text))) <= others
         and PUBLISHING.search(text) is not None
         and parse_date(text) is not None
@@ -381,7 +407,7 @@ def _body_line(page: CleanPage, line: Line, in_header: bool, read_dateline: Date
             page.furniture.append(_furniture("dateline", line, start, start + found.end))
             start += found.end
     section = "body"
-    credit = CAPTION_CREDIT.search(line.text)
+    credit = CAPTION_CREDIT.search(line.text) or (_slash_credit(line.text) if in_header else None)
     if credit and credit.start() > 0:
         # "(AFP/Cah)" closing a body paragraph is the article's sign-off, not a photo credit.
         is_sign_off = credit.group(1).startswith("(") and not in_header

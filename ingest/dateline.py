@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from .lexicon import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS, alternation
 
 SECTION = "dateline"
-_NAME = r"[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3}?"  # up to four capitalised words
+_NAME = r"[A-Z][\w.'’\-]+(?: [A-Z][\w.'’\-]*){0,3}?"  # up to four capitalised words, the first of two letters or more
 _MONTH_DAY = rf"(?i:{alternation({**MONTHS, **MONTH_ABBREVIATIONS})})\.? \d{{1,2}}"
 _WHEN = (  # "Senin (5/9/2023)", "12 Januari 2024", "5/9/2023", the weekday optional
     rf"(?:(?i:{alternation(WEEKDAYS)})\s*,?\s*)?"

@@ -6,7 +6,8 @@ Two sets, both in `ingest/evalset/`:
 
 - **real** (`real/`, `manifest.csv`): real articles from many outlets, as found, labelled
   exhaustively (`LABELLING.md`), split once into `dev` (look at it, tune on it) and `test`
-  (score only). `evaluate_real` scores a split; see `RealScores` for the figures.
+  (score only). `evaluate_real` scores a split, read with each article's URL or as bare
+  text (metadata from the text alone); see `RealScores` for the figures.
 - **curated** (`curated.yml`): the five seeds and two texts written for the tests, with
   quotes; the seed figures must never fall.
 

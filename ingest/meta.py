@@ -44,8 +44,9 @@ def _brand(name: str) -> str:
 
 def outlet_name(page: CleanPage, stated: str | None, url: str | None = None) -> str | None:
     """The outlet as stated, else the dateline's outlet, else the URL's domain, else what the
-    page's furniture says: a reporter's credit ("Laporan Wartawan Tribunnews.com, Nama"), a
-    domain line, a byline's outlet ("Yovanda - detikNews"), a "Sumber: Kompas TV" line. A
+    page says of itself: a reporter's credit ("Laporan Wartawan Tribunnews.com, Nama"), a
+    domain line, its own reporting ("saat dihubungi Kompas.com"), a byline's outlet ("Yovanda -
+    detikNews"), its copyright, a "Sumber: Kompas TV" line. A
     dateline part counts as the outlet only when it looks like one (a domain) or names the
     URL's domain; "SEMARANG" in "LENTERAJATENG, SEMARANG –" is the place.
 
@@ -60,10 +61,11 @@ def outlet_name(page: CleanPage, stated: str | None, url: str | None = None) -> 
         elif _brand(dateline) != brand:
             dateline = None
     outlet = stated or dateline or from_url or _credited(page, "credit", REPORTER_CREDIT) or page.domain
-    outlet = outlet or _credited(page, "byline", BYLINE_OUTLET) or _credited(page, "credit", SOURCE_LINE)
+    outlet = outlet or _own_reporting(page) or _credited(page, "byline", BYLINE_OUTLET)
+    outlet = outlet or _credited(page, "widget", COPYRIGHT) or _credited(page, "credit", SOURCE_LINE)
     if not outlet:
         return None
-    outlet = outlet.strip()
+    outlet = outlet.strip().rstrip(".")
     return outlet.lower() if "." in outlet and " " not in outlet else outlet
 
 
@@ -76,6 +78,28 @@ REPORTER_CREDIT = re.compile(
 )
 BYLINE_OUTLET = re.compile(r"\s[-–|]\s(?P<outlet>[a-z]+[A-Z]\w*|[\w\-]+(?:\.[a-z]{2,})+)$")
 SOURCE_LINE = re.compile(r"^sumber\s*[:：]\s*(?P<outlet>[^\W\d][\w.\- ]{1,30}?)\s*$", re.IGNORECASE)
+
+
+# The outlet's own reporting in the body: "kata dia saat dihubungi Kompas.com", "berdasarkan
+# pantauan wartaplus.com", "kepada Murianews.com"; and its copyright: "Copyright © ANTARA 2024",
+# "© 2023 Tribunnews.com" (a company, "PT Dynamo Media Network", is no outlet's name).
+OWN_REPORTING = re.compile(
+    r"\b(?:pantauan|kepada|dihubungi|dikonfirmasi|ditemui|diterima|wawancara(?:\s+dengan)?)\s+"
+    r"(?P<outlet>[\w\-]+(?:\.[a-z]{2,})+)(?![\w.])",
+    re.IGNORECASE,
+)
+COPYRIGHT = re.compile(
+    r"(?:©|\bcopyright\b)\s*(?:©\s*)?(?:(?:19|20)\d{2}\s*)?(?P<outlet>(?!PT\b|CV\b)[A-Za-z][\w.\-]*(?: [A-Za-z][\w.\-]*){0,2}?)"
+    r"\s*(?:(?:19|20)\d{2})?\s*\.?(?:\s*all rights reserved\.?)?$",
+    re.IGNORECASE,
+)
+
+
+def _own_reporting(page: CleanPage) -> str | None:
+    for paragraph in page.paragraphs:
+        if found := OWN_REPORTING.search(paragraph.text):
+            return found["outlet"]
+    return None
 
 
 def _credited(page: CleanPage, kind: str, pattern: re.Pattern) -> str | None:

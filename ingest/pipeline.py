@@ -115,7 +115,8 @@ def build_article(document: Document, extractor: Extractor) -> Article:
     prose = [sentence for sentence in sentences if sentence.section != DATELINE]
     if not prose:
         raise ArticleError(f"{document.source}: no article text left after removing page furniture")
-    title, title_from = meta.title_of(page, prose[0].text, document.title)
+    lead = next((sentence for sentence in prose if sentence.section == "body"), prose[0])  # not a caption
+    title, title_from = meta.title_of(page, lead.text, document.title)
     mentions = extractor.extract(prose)
     mentions = sorted(
         mentions + place_mention(sentences, mentions, gazetteer), key=lambda m: (m.sentence_position, m.char_start)

@@ -120,6 +120,8 @@ def test_no_date_the_text_does_not_give(extractor, paragraphs):
         (f"Banjir Rendam Kota\n\nLaporan Wartawan Tribunnews.com, Rina Wati\n\n{LEAD}", "tribunnews.com"),
         (f"Banjir Rendam Kota\n\nYovanda - detikNews\n\n{LEAD}", "detikNews"),
         (f"Banjir Rendam Kota\n\n{LEAD}\n\n{SECOND}\n\nSumber : Kompas TV", "Kompas TV"),
+        (f'{LEAD}\n\n"Air mulai surut," kata camat saat dihubungi Kompas.com, Senin pagi.\n\n{SECOND}', "kompas.com"),
+        (f"{LEAD}\n\n{SECOND}\n\nCopyright © ANTARA 2024", "ANTARA"),
     ],
 )
 def test_the_outlet_from_the_dateline_or_a_credit(extractor, text, outlet):
@@ -257,3 +259,18 @@ def test_a_day_month_swap_is_corrected_from_the_url_and_recorded(tmp_path):
         ("Jalan Ditutup", "2019-09-16", "source", None),
         ("Warga Mengungsi", "2019-09-11", "source", None),
     ]
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Petugas memadamkan api di lahan gambut di Desa Kembung Luar, Kecamatan Bantan, Sabtu, 18 Maret 2023\n"
+        "(Dok. Polres Bengkalis)",
+        "Komisioner KPU menandatangani berita acara pleno hasil rekapitulasi penghitungan suara pemilihan "
+        "gubernur/Andi Riri",
+    ],
+)
+def test_a_photos_caption_above_the_headline_is_not_the_title(extractor, caption):
+    article = built(extractor, f"{caption}\n\nBanjir Rendam Kota\n\n{LEAD}\n\n{SECOND}")
+    assert (article.title, article.title_from) == ("Banjir Rendam Kota", "headline")
+    assert [s.section for s in article.sentences][:2] == ["caption", "body"]
