@@ -7,6 +7,10 @@ Reads the export as `ingest` does and dates each article with the pipeline's own
 how many articles have a URL with a date, how many of their stored dates agree with it, how
 many of the dates the export states contradict it (what the archive stored before day–month
 swaps were corrected), how many were corrected, and where the dates came from.
+
+`text_only` dates the same articles from their text alone, as a page saved without its URL
+or stated date would be, and checks those dates against the URL's: how often a publication
+line or the lead's report date ("kata dia, Senin (9/9/2019)") is the day the article appeared.
 """
 
 from __future__ import annotations
@@ -29,17 +33,22 @@ def measure(path: Path) -> dict:
     errors: list[str] = []
     articles = dated_urls = agreeing = stated_contradicting = corrected = 0
     sources: Counter[str] = Counter()
+    text_only: Counter[str] = Counter()
     for document in documents_in([path], None, errors.append):
         if not isinstance(document, Document):
             continue
         articles += 1
-        date = published(clean(document.text, document.title, is_place), document.published, document.url)
+        page = clean(document.text, document.title, is_place)
+        date = published(page, document.published, document.url)
         sources[date.source or "none"] += 1
         corrected += date.stated is not None
         from_url = url_date(document.url)
         if from_url is None:
             continue
         dated_urls += 1
+        from_text = published(page, None)
+        if from_text.date is not None:
+            text_only[f"{from_text.source}_{'agreeing' if from_text.date == from_url else 'not_agreeing'}"] += 1
         agreeing += date.date == from_url
         stated = parse_date(document.published) if document.published else None
         stated_contradicting += stated is not None and stated != from_url
@@ -53,6 +62,7 @@ def measure(path: Path) -> dict:
         "agreeing_share": round(agreeing / dated_urls, 4) if dated_urls else None,
         "corrected_day_month_swaps": corrected,
         "dates_from": dict(sources.most_common()),
+        "text_only": dict(sorted(text_only.items())),
     }
 
 

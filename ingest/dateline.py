@@ -84,8 +84,10 @@ def _looks_like_dateline(match: re.Match, is_place: PlaceTest | None) -> bool:
     known = is_place is not None and (is_place(first) or (second is not None and is_place(second)))
     if match["glued"] == "-" and not (second or known):
         return False  # a hyphenated pair, unless a comma or a known place says otherwise
-    if match["bare"] is not None and not (known or first.isupper()):
-        return False  # "Medan(MedanPunya) Sidang ...", not "Presiden Joko Widodo (Jokowi) Meresmikan"
+    if match["bare"] is not None and not (second is None and is_place is not None and is_place(first)):
+        return (
+            False  # "Medan(MedanPunya) Sidang ...", not "PT PLN (Persero) Unit ..." nor "PT , Indonesia (Persero) Tbk"
+        )
     if match["agency"] or match["date"] or match["when"] or known:
         return True
     if second is not None:

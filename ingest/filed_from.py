@@ -16,11 +16,13 @@ from .models import Entity, Mention, Sentence
 
 
 def place_test(gazetteer: Gazetteer) -> PlaceTest:
-    """Whether the gazetteer knows a name as a place: what `clean` is given by the pipeline."""
+    """Whether the gazetteer knows a name as a place a dateline names, a town or a region (not a
+    country: "Indonesia - Malaysia sepakat ..." opens a lead): what `clean` is given by the pipeline."""
 
     def is_place(name: str) -> bool:
         match = gazetteer.lookup(name)
-        return match is not None and match.entity.type == "place"
+        place = match.entity.place if match is not None else None
+        return place is not None and place.kind != "country"
 
     return is_place
 

@@ -164,8 +164,11 @@ def test_a_dateline_is_told_from_a_lead_that_opens_with_names(extractor):
     cases = {
         "Samarinda - ": "Samarinda",
         "Prabowo - Gibran unggul di tiga provinsi. ": None,
+        "Indonesia - Malaysia sepakat menambah patroli bersama. ": None,
         "Presiden Joko Widodo (Jokowi) Meresmikan bendungan. ": None,
         "KPK-Polri ": None,
+        "PT PLN (Persero) Unit Induk Distribusi menaikkan tarif. ": None,
+        "PT  , Indonesia (Persero) Tbk (Telkom) sepakat bekerja sama. ": None,  # a link cut out of the text
     }
     for opening, place in cases.items():
         article = built(extractor, f"{opening}{LEAD}\n\n{SECOND}")
@@ -274,3 +277,20 @@ def test_a_photos_caption_above_the_headline_is_not_the_title(extractor, caption
     article = built(extractor, f"{caption}\n\nBanjir Rendam Kota\n\n{LEAD}\n\n{SECOND}")
     assert (article.title, article.title_from) == ("Banjir Rendam Kota", "headline")
     assert [s.section for s in article.sentences][:2] == ["caption", "body"]
+
+
+def test_the_export_dates_bench_counts_swaps_and_agreement(tmp_path):
+    from bench.export_dates import measure
+
+    lead = f" - {LEAD}, kata camat, Senin (9/9/2019).,{SECOND}"
+    write_export(
+        tmp_path / "export.csv",
+        [
+            ["A", "Kompas.com", "2019-10-09 00:00:00", "", "", "", lead, "https://x.kompas.com/read/2019/09/10/1/a"],
+            ["B", "Kompas.com", "09/09/2019", "", "", "", lead, "https://x.kompas.com/read/2019/09/09/2/b"],
+        ],
+    )
+    figures = measure(tmp_path / "export.csv")
+    assert figures["stated_dates_contradicting_the_url"] == 1 and figures["corrected_day_month_swaps"] == 1
+    assert figures["stored_dates_agreeing_with_the_url"] == 2 and figures["agreeing_share"] == 1.0
+    assert figures["text_only"] == {"report_date_agreeing": 1, "report_date_not_agreeing": 1}
