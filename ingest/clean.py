@@ -10,6 +10,11 @@ away: furniture keeps its offsets into the raw text.
 Photo captions are kept as body paragraphs in a "caption" section, with their credit
 ("Foto: Reuters") removed as furniture: a caption is the outlet's own text and can be
 the only place a fact is stated, but researchers can leave captions out by section.
+
+The lines that describe the page are read as they go by: publication lines ("Senin, 11
+September 2023 | 10:15 WIB", also below a teaser paragraph) into `date_lines`, for
+`published.py`; the dateline that opens the lead (`dateline.py`) into its outlet and its
+place, which `keep_dateline_place` can make a paragraph of its own.
 """
 
 from __future__ import annotations

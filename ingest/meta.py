@@ -46,7 +46,7 @@ def outlet_name(page: CleanPage, stated: str | None, url: str | None = None) -> 
     """The outlet as stated, else the dateline's outlet, else the URL's domain, else what the
     page says of itself: a reporter's credit ("Laporan Wartawan Tribunnews.com, Nama"), a
     domain line, its own reporting ("saat dihubungi Kompas.com"), a byline's outlet ("Yovanda -
-    detikNews"), its copyright, a "Sumber: Kompas TV" line. A
+    detikNews"), its follow-us line, its copyright, a "Sumber: Kompas TV" line. A
     dateline part counts as the outlet only when it looks like one (a domain) or names the
     URL's domain; "SEMARANG" in "LENTERAJATENG, SEMARANG –" is the place.
 
@@ -62,7 +62,8 @@ def outlet_name(page: CleanPage, stated: str | None, url: str | None = None) -> 
             dateline = None
     outlet = stated or dateline or from_url or _credited(page, "credit", REPORTER_CREDIT) or page.domain
     outlet = outlet or _own_reporting(page) or _credited(page, "byline", BYLINE_OUTLET)
-    outlet = outlet or _credited(page, "widget", COPYRIGHT) or _credited(page, "credit", SOURCE_LINE)
+    outlet = outlet or _credited(page, "follow", FOLLOW_DOMAIN) or _credited(page, "widget", COPYRIGHT)
+    outlet = outlet or _credited(page, "credit", SOURCE_LINE)
     if not outlet:
         return None
     outlet = outlet.strip().rstrip(".")
@@ -81,13 +82,15 @@ SOURCE_LINE = re.compile(r"^sumber\s*[:：]\s*(?P<outlet>[^\W\d][\w.\- ]{1,30}?)
 
 
 # The outlet's own reporting in the body: "kata dia saat dihubungi Kompas.com", "berdasarkan
-# pantauan wartaplus.com", "kepada Murianews.com"; and its copyright: "Copyright © ANTARA 2024",
-# "© 2023 Tribunnews.com" (a company, "PT Dynamo Media Network", is no outlet's name).
+# pantauan wartaplus.com", "kepada Murianews.com"; the domain its follow-us line invites to
+# ("Simak berita Kompas.com lainnya di Google News"); and its copyright: "Copyright © ANTARA
+# 2024", "© 2023 Tribunnews.com" (a company, "PT Dynamo Media Network", is no outlet's name).
 OWN_REPORTING = re.compile(
     r"\b(?:pantauan|kepada|dihubungi|dikonfirmasi|ditemui|diterima|wawancara(?:\s+dengan)?)\s+"
     r"(?P<outlet>[\w\-]+(?:\.[a-z]{2,})+)(?![\w.])",
     re.IGNORECASE,
 )
+FOLLOW_DOMAIN = re.compile(r"(?<![\w.@/])(?P<outlet>[A-Za-z][\w\-]*(?:\.[a-z]{2,})+)(?![\w./])", re.IGNORECASE)
 COPYRIGHT = re.compile(
     r"(?:©|\bcopyright\b)\s*(?:©\s*)?(?:(?:19|20)\d{2}\s*)?(?P<outlet>(?!PT\b|CV\b)[A-Za-z][\w.\-]*(?: [A-Za-z][\w.\-]*){0,2}?)"
     r"\s*(?:(?:19|20)\d{2})?\s*\.?(?:\s*all rights reserved\.?)?$",

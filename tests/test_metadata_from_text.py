@@ -122,6 +122,7 @@ def test_no_date_the_text_does_not_give(extractor, paragraphs):
         (f"Banjir Rendam Kota\n\n{LEAD}\n\n{SECOND}\n\nSumber : Kompas TV", "Kompas TV"),
         (f'{LEAD}\n\n"Air mulai surut," kata camat saat dihubungi Kompas.com, Senin pagi.\n\n{SECOND}', "kompas.com"),
         (f"{LEAD}\n\n{SECOND}\n\nCopyright © ANTARA 2024", "ANTARA"),
+        (f"{LEAD}\n\n{SECOND}\n\nSimak berita Kabarkota.id lainnya di Google News", "kabarkota.id"),
     ],
 )
 def test_the_outlet_from_the_dateline_or_a_credit(extractor, text, outlet):
