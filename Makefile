@@ -66,7 +66,8 @@ PARALLEL ?= 2
 bench-partitions: install
 	$(BIN)/python -m bench.partition_bench --sizes $(SIZES) --workers $(WORKERS) --parallel $(PARALLEL)
 
-# Extraction quality against the hand-labelled sets in ingest/evalset/ (floors: tests/test_evaluation.py).
+# Extraction quality against the hand-labelled sets in ingest/evalset/ (floors: tests/test_evaluation.py);
+# the real set read with its URLs and as bare text.
 eval: install
 	$(BIN)/python -m ingest.evaluation
 

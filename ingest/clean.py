@@ -10,15 +10,24 @@ away: furniture keeps its offsets into the raw text.
 Photo captions are kept as body paragraphs in a "caption" section, with their credit
 ("Foto: Reuters") removed as furniture: a caption is the outlet's own text and can be
 the only place a fact is stated, but researchers can leave captions out by section.
+
+The lines that describe the page are read as they go by: publication lines ("Senin, 11
+September 2023 | 10:15 WIB", also below a teaser paragraph) into `date_lines`, for
+`published.py`; the dateline that opens the lead (`dateline.py`) into its outlet and its
+place, which `keep_dateline_place` can make a paragraph of its own.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
+from . import dateline
 from .lexicon import DATE_LINE_WORDS, ENGLISH_WEEKDAYS, MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS, alternation
 from .models import Furniture
+from .published import parse_date
 
 # A label that introduces a link to another story, in the languages scraped pages mix in.
 READ_ALSO = re.compile(
@@ -62,16 +71,32 @@ CAPTION_CREDIT = re.compile(
     r"|-\s*(?:tangkapan\s+layar|screenshot|foto|ilustrasi|dok(?:umentasi)?\.?|istimewa)[^\n]{0,80}?-?)\s*$",
     re.IGNORECASE,
 )
+# A photographer's credit after a slash at the end of a long header line, which is a caption:
+# "Komisioner KPU Papua menandatangani berita acara ... Pilgub Papua/Andi Riri".
+SLASH_CREDIT = re.compile(r"(?<=\S)/\s?([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){1,3})$")
+CAPTION_MIN_WORDS = 12  # a headline is shorter
 DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,})/?$", re.IGNORECASE)
 DATE_WORDS = alternation({*WEEKDAYS, *MONTHS, *MONTH_ABBREVIATIONS, *ENGLISH_WEEKDAYS, *DATE_LINE_WORDS})
-DATE_LINE = re.compile(rf"^(?:(?:{DATE_WORDS})\b|\d{{1,4}}|[\s,./:|()\-–—])+$", re.IGNORECASE)
-HAS_DIGIT = re.compile(r"\d")
-# "JAKARTA, DISWAY.ID –", "Jakarta (ANTARA) -", "JAKARTA -", "Nusantaratv.com -" at the start of the lead.
-DATELINE = re.compile(
-    r"^(?:(?P<domain>[\w\-]+(?:\.[A-Za-z]{2,})+)"
-    r"|(?P<place>[A-Z][A-Za-z.'\- ]{1,30}?)\s*(?:,\s*(?P<outlet>[\w.\-]{2,40}?))?\s*(?:\((?P<agency>[^)]{2,30})\))?)"
-    r"\s*[-–—]{1,2}\s+(?=\S)"
+DATE_LINE = re.compile(rf"^(?:(?:{DATE_WORDS})\b|\d{{1,4}}|[\s,./:|()\-–—●•·])+$", re.IGNORECASE)
+# A short line that dates the page among a few other words: "PUBLISHED : 7 Jan 2025 at 15:57",
+# "Jakarta ● Wed, November 15, 2023", "Reporter: Andi | Kamis, 14 Maret 2024 09:00 WIB". Beside
+# its date it has a time, a weekday or a word of publishing, which a headline with a date in it
+# ("Gempa 14 Maret 2024 Guncang Bali") has not.
+PUBLISHING = re.compile(
+    rf"\b(?:{alternation({*WEEKDAYS, *ENGLISH_WEEKDAYS, 'mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'})}"
+    r"|published|posted|updated|diterbitkan|dipublikasikan|diperbarui|terbit|tayang|diunggah)\b"
+    r"|(?<![\d.,])\d{1,2}[:.]\d{2}(?![\d.,])",
+    re.IGNORECASE,
 )
+DATE_TOKENS = re.compile(rf"\b(?:{DATE_WORDS})\b|\d+|[^\w\s]", re.IGNORECASE)
+DATED_LINE_OTHER_WORDS = 5  # at most, besides the date's own
+DATED_CREDIT_OTHER_WORDS = 12
+DATED_LINE_MAX_CHARS = 200
+DATED_KINDS = (None, "credit")  # furniture a publication line may be: a read-also link's date is its story's
+HAS_DIGIT = re.compile(r"\d")
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+# A publication line led by the outlet's domain: "Kompas.com - 19/04/2019, 10:00 WIB".
+DOMAIN_DATE_LINE = re.compile(r"^(?P<domain>[\w\-]+(?:\.[A-Za-z]{2,})+)\s*[-–—|]\s*(?P<date>.*\d.*)$")
 BRACKETED_LINE = re.compile(r"^(\(.*\)|\[.*\])$")
 CREDIT_IN_BRACKETS = re.compile(r"\b(foto|dok|dokumentasi|istimewa|ilustrasi|antara|reuters|afp|ap|kompas)\b|/", re.I)
 # "Ringkasan Berita:" or "Poin Penting:" above a list of "- " points that summarise the article.
@@ -89,7 +114,10 @@ LEAD_MIN_WORDS = 12  # a line this long that ends like a sentence starts the art
 EDGE_MAX_WORDS = 8  # short unpunctuated lines at the page's end are widgets and bylines
 SECTION_MAX_WORDS = 3  # a first header line this short, followed by a longer one, is a section label
 KICKER_MIN_WORDS = 5  # ... when the line after it has at least this many words
-DATELINE_MAX_PARAGRAPH = 2  # a dateline opens one of the first this many body paragraphs
+DATELINE_MAX_PARAGRAPH = 2  # a dateline opens one of the first this many body paragraphs of prose (12 words)
+
+
+DatelineReader = Callable[[str], "dateline.Dateline | None"]
 
 
 @dataclass
@@ -103,7 +131,7 @@ class Line:
 class Paragraph:
     text: str
     raw_start: int
-    section: str  # "body" or "caption"
+    section: str  # "body", "caption" or "dateline"
 
 
 @dataclass
@@ -117,10 +145,21 @@ class CleanPage:
     domain: str | None = None
     dateline_outlet: str | None = None
     dateline_place: str | None = None  # the other part of "PLACE, OUTLET –" (either order)
+    dateline_place_start: int | None = None  # its offset in the raw text
 
     @property
     def body(self) -> str:
         return "\n\n".join(paragraph.text for paragraph in self.paragraphs)
+
+    def keep_dateline_place(self) -> None:
+        """The dateline's place as a paragraph of its own in the `dateline` section, before the
+        paragraph the dateline opened (`dateline.py`): the pipeline's body has it, so that the
+        place is a mention whose offsets lead back into the text."""
+        if self.dateline_place is None or self.dateline_place_start is None:
+            return
+        start = self.dateline_place_start
+        index = next((i for i, p in enumerate(self.paragraphs) if p.raw_start >= start), len(self.paragraphs))
+        self.paragraphs.insert(index, Paragraph(self.dateline_place, start, dateline.SECTION))
 
     def paragraph_offsets(self) -> list[tuple[int, Paragraph]]:
         """Each paragraph with its start offset in `body`."""
@@ -195,12 +234,16 @@ def _same_headline(line: str, headline: str) -> bool:
 
 def _is_lead(text: str) -> bool:
     """The first paragraph of the article: long, with a sentence end in it (headlines have none)."""
-    return len(WORD.findall(text)) >= LEAD_MIN_WORDS and bool(SENTENCE_END.search(text) or DATELINE.match(text))
+    return len(WORD.findall(text)) >= LEAD_MIN_WORDS and bool(SENTENCE_END.search(text) or dateline.read(text))
 
 
-def clean(text: str, title: str | None = None) -> CleanPage:
-    """Classify every line of `text`; `title` is a headline the source already stated (HTML, JSON)."""
+def clean(text: str, title: str | None = None, is_place: dateline.PlaceTest | None = None) -> CleanPage:
+    """Classify every line of `text`; `title` is a headline the source already stated (HTML, JSON).
+
+    `is_place` tells a place's name from an outlet's in a dateline (`dateline.py`); without
+    it, datelines are read by their shape alone."""
     page = CleanPage(headline=title)
+    read_dateline = partial(dateline.read, is_place=is_place, page_text=text)
     lines = split_lines(text)
     body_start = next(
         (i for i, line in enumerate(lines) if _is_lead(line.text) and not furniture_kind(line.text)), len(lines)
@@ -210,11 +253,11 @@ def clean(text: str, title: str | None = None) -> CleanPage:
         body_end -= 1
     for index, line in enumerate(lines):
         if index < body_start:
-            _header_line(page, line)
+            _header_line(page, line, read_dateline)
         elif index >= body_end:
             page.furniture.append(_furniture(furniture_kind(line.text) or "trailer", line))
         else:
-            _body_line(page, line, in_header=False)
+            _body_line(page, line, False, read_dateline)
     _drop_repeated_captions(page)
     return page
 
@@ -244,17 +287,25 @@ def _furniture(kind: str, line: Line, start: int | None = None, end: int | None 
     return Furniture(kind, line.text[offset : offset + end - start], start, end)
 
 
-def _header_line(page: CleanPage, line: Line) -> None:
+def _header_line(page: CleanPage, line: Line, read_dateline: DatelineReader) -> None:
     text = line.text
     kind = furniture_kind(text)
+    if kind in DATED_KINDS and _publication_line(page, line):
+        return
+    if kind == "credit" and BRACKETED_LINE.match(text):
+        _caption_above(page)
     if kind:
         page.furniture.append(_furniture(kind, line))
     elif domain := DOMAIN.match(text):
         page.domain = domain.group(1).lower()
         page.furniture.append(_furniture("site", line))
-    elif DATE_LINE.match(text) and HAS_DIGIT.search(text):
-        page.date_lines.append(text)
-        page.furniture.append(_furniture("date", line))
+    elif stamp := DATE_STAMP.match(text):
+        _date_stamp(page, line, stamp)
+        rest = Line(text[stamp.end() :], line.start + stamp.end(), line.end)
+        if rest.text:
+            _header_line(page, rest, read_dateline)
+    elif page.headline is None and _slash_credit(text):
+        _body_line(page, line, True, read_dateline)  # a photo's caption before the headline
     elif page.headline is None:
         page.headline = text
         page.furniture.append(_furniture("headline", line))
@@ -266,7 +317,23 @@ def _header_line(page: CleanPage, line: Line) -> None:
         page.headline = text
         page.furniture.append(_furniture("headline", line))
     else:
-        _body_line(page, line, in_header=True)
+        _body_line(page, line, True, read_dateline)
+
+
+def _slash_credit(text: str) -> re.Match | None:
+    found = SLASH_CREDIT.search(text)
+    return found if found and len(WORD.findall(text)) >= CAPTION_MIN_WORDS else None
+
+
+def _caption_above(page: CleanPage) -> None:
+    """A credit in brackets under the line taken for the headline ("(Dok. Polres Bengkalis)")
+    shows that line was a photo's caption: it goes to the caption section, and the headline is
+    looked for again."""
+    if page.paragraphs or not page.furniture or page.furniture[-1].kind != "headline":
+        return
+    caption = page.furniture.pop()
+    page.headline = None
+    page.paragraphs.append(Paragraph(caption.text, caption.raw_start, "caption"))
 
 
 def _section_label(page: CleanPage) -> Furniture | None:
@@ -279,9 +346,49 @@ def _section_label(page: CleanPage) -> Furniture | None:
     return lines[0] if len(WORD.findall(text)) <= SECTION_MAX_WORDS and not ENDS_LIKE_SENTENCE.search(text) else None
 
 
-def _body_line(page: CleanPage, line: Line, in_header: bool) -> None:
+def _publication_line(page: CleanPage, line: Line, year_needed: bool = False) -> bool:
+    """A line that dates the page ("Senin, 11 September 2023 | 10:15 WIB"), alone or behind the
+    outlet's domain ("Kompas.com - 19/04/2019, 10:00 WIB"); `year_needed` in the body, where a
+    line of figures ("2.500") is the article's."""
+    text, domain = line.text, None
+    if behind := DOMAIN_DATE_LINE.match(text):
+        domain, text = behind["domain"], behind["date"]
+    if not (DATE_LINE.match(text) and HAS_DIGIT.search(text)) and not _dated_line(text):
+        return False
+    if year_needed and not YEAR.search(text):
+        return False
+    if domain:
+        page.domain = page.domain or domain.lower()
+    page.date_lines.append(text)
+    page.furniture.append(_furniture("date", line))
+    return True
+
+
+def _date_stamp(page: CleanPage, line: Line, stamp: re.Match) -> None:
+    if stamp.group(2):  # a month alone ("date 2018-10") is no publication date
+        page.date_lines.append(stamp.group(1))
+    page.furniture.append(_furniture("date", line, line.start, line.start + stamp.end()))
+
+
+def _dated_line(text: str) -> bool:
+    """A short line with a date among a few other words, and a time, weekday or word of publishing;
+    a credit line may name its people ("Penulis: Nama Lengkap | Editor: Nama Lain | Senin, ...")."""
+    others = DATED_CREDIT_OTHER_WORDS if CREDIT_LINE.match(text) else DATED_LINE_OTHER_WORDS
+    return (
+        len(text) <= DATED_LINE_MAX_CHARS
+        and not ENDS_LIKE_SENTENCE.search(text)
+        and len(WORD.findall(DATE_TOKENS.sub(" ", text))) <= others
+        and PUBLISHING.search(text) is not None
+        and parse_date(text) is not None
+    )
+
+
+def _body_line(page: CleanPage, line: Line, in_header: bool, read_dateline: DatelineReader) -> None:
     """A paragraph of the article; in the header zone, one with a credit is a photo caption."""
-    kind = furniture_kind(line.text) or _summary(page, line.text)
+    kind = furniture_kind(line.text)
+    if not in_header and kind in DATED_KINDS and _publication_line(page, line, year_needed=True):
+        return  # below a teaser paragraph
+    kind = kind or _summary(page, line.text)
     if kind is None and in_header and page.headline is not None and is_byline(line.text):
         kind = "byline"
     if kind:
@@ -289,20 +396,23 @@ def _body_line(page: CleanPage, line: Line, in_header: bool) -> None:
         return
     start, end = line.start, line.end
     if stamp := DATE_STAMP.match(line.text):
-        if stamp.group(2):  # a month alone ("date 2018-10") is no publication date
-            page.date_lines.append(stamp.group(1))
-        page.furniture.append(_furniture("date", line, start, start + stamp.end()))
+        _date_stamp(page, line, stamp)
         start += stamp.end()
-    body_so_far = sum(paragraph.section == "body" for paragraph in page.paragraphs)
+    body_so_far = sum(p.section == "body" and len(WORD.findall(p.text)) >= LEAD_MIN_WORDS for p in page.paragraphs)
     if body_so_far < DATELINE_MAX_PARAGRAPH and page.dateline_outlet is None and page.dateline_place is None:
         # Usually on the first paragraph; after a teaser paragraph on some sites.
-        dateline = DATELINE.match(line.text)
-        if dateline and _is_dateline(dateline):
-            page.dateline_outlet, page.dateline_place = _dateline_parts(dateline)
-            page.furniture.append(_furniture("dateline", line, start, start + dateline.end()))
-            start += dateline.end()
+        offset = start - line.start
+        if found := read_dateline(line.text[offset:]):
+            page.dateline_outlet = found.outlet
+            if found.when:
+                page.date_lines.append(found.when)
+            if found.place:
+                page.dateline_place = line.text[offset + found.place[0] : offset + found.place[1]]
+                page.dateline_place_start = start + found.place[0]
+            page.furniture.append(_furniture("dateline", line, start, start + found.end))
+            start += found.end
     section = "body"
-    credit = CAPTION_CREDIT.search(line.text)
+    credit = CAPTION_CREDIT.search(line.text) or (_slash_credit(line.text) if in_header else None)
     if credit and credit.start() > 0:
         # "(AFP/Cah)" closing a body paragraph is the article's sign-off, not a photo credit.
         is_sign_off = credit.group(1).startswith("(") and not in_header
@@ -323,22 +433,3 @@ def _summary(page: CleanPage, text: str) -> str | None:
     if SUMMARY_POINT.match(text) and page.furniture and page.furniture[-1].kind == "summary":
         return "summary"
     return None
-
-
-def _dateline_parts(match: re.Match) -> tuple[str | None, str | None]:
-    """(outlet, place) of a dateline. Most write "PLACE, OUTLET –"; some "OUTLET, PLACE –"
-    ("VOICEINDONESIA.CO, Zhongli –"), told apart by the outlet's domain ending."""
-    if match.group("domain"):
-        return match.group("domain"), None
-    place, outlet = match.group("place"), match.group("outlet")
-    if place and outlet and "." in place and "." not in outlet:
-        place, outlet = outlet, place
-    return outlet, place
-
-
-def _is_dateline(match: re.Match) -> bool:
-    """A dateline names a place in capitals, an outlet, an agency or a domain; a bare word is not one."""
-    if match.group("domain") or match.group("outlet") or match.group("agency"):
-        return True
-    place = match.group("place") or ""
-    return place.isupper() and len(place) >= 3

@@ -45,24 +45,26 @@ MONTHS = {
 }
 WEEKDAYS = {"senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "sabtu": 5, "minggu": 6}
 ENGLISH_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MONTH_ABBREVIATIONS = (
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "agu",
-    "agt",
-    "aug",
-    "sep",
-    "sept",
-    "okt",
-    "oct",
-    "nov",
-    "des",
-    "dec",
-)
+# Abbreviated months as publication lines write them ("26 Des 2023", "14 Apr 2024", "Sept. 3").
+MONTH_ABBREVIATIONS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "agu": 8,
+    "agt": 8,
+    "ags": 8,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "okt": 10,
+    "oct": 10,
+    "nov": 11,
+    "des": 12,
+    "dec": 12,
+}
 # Words a page's date line carries besides the date: time zones, "pukul", "updated".
 DATE_LINE_WORDS = (
     "wib",
@@ -74,8 +76,12 @@ DATE_LINE_WORDS = (
     "diperbarui",
     "dipublikasikan",
     "diterbitkan",
+    "terbit",
     "published",
     "updated",
+    "update",
+    "am",
+    "pm",
 )
 
 # Speech cues. After a quotation, a root alone or with "-nya" ("kata", "tambahnya"):

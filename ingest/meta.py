@@ -8,91 +8,20 @@ header, the dateline ("JAKARTA, DISWAY.ID –"), or a bare domain line.
 from __future__ import annotations
 
 import re
-from datetime import date
-from functools import lru_cache
 from urllib.parse import urlsplit
 
-import dateparser
 import py3langid
 
 from .clean import CleanPage
-from .lexicon import MONTHS, WEEKDAYS, alternation
+from .published import published
 
-DATEPARSER_SETTINGS = {
-    "DATE_ORDER": "DMY",  # Indonesian writes day/month: "(5/9/2023)" is 5 September 2023
-    "REQUIRE_PARTS": ["day", "month", "year"],  # a date without a year is an event, not a publication date
-    "PREFER_DAY_OF_MONTH": "first",
-}
-# "Selasa (5/9/2023)": Indonesian news states its report date as a day name and d/m/y in brackets.
-DAY_NAME_DATE = re.compile(rf"\b(?:{alternation(WEEKDAYS)})\s*,?\s*\((\d{{1,2}}/\d{{1,2}}/\d{{2,4}})\)", re.IGNORECASE)
-LEAD_PARAGRAPHS = 3  # where a report date is looked for in the body
 TITLE_MAX_CHARS = 120
 LANGUAGE_SAMPLE_CHARS = 1500  # enough text to tell the language; the classifier's cost grows with length
 
 
-# The shapes most pages use, read without dateparser (which costs about a millisecond a call).
-COMMON_DATE = re.compile(
-    rf"^(?:(?:{'|'.join(WEEKDAYS)}),?\s*)?(?:(?P<iso>(?P<y>\d{{4}})-(?P<m>\d{{2}})-(?P<d>\d{{2}}))(?:[T ].*)?"
-    rf"|(?P<day>\d{{1,2}})(?:/(?P<month>\d{{1,2}})/|\s+(?P<month_name>{'|'.join(MONTHS)})\s+)(?P<year>\d{{4}}))$",
-    re.IGNORECASE,
-)
-
-
-@lru_cache(maxsize=50_000)
-def parse_date(text: str) -> str | None:
-    """An ISO date (YYYY-MM-DD) from a stated date in Indonesian or English, or None."""
-    common = COMMON_DATE.match(text.strip())
-    if common:
-        year, month, day = (
-            (common["y"], common["m"], common["d"])
-            if common["iso"]
-            else (common["year"], common["month"] or MONTHS[common["month_name"].lower()], common["day"])
-        )
-        try:
-            return date(int(year), int(month), int(day)).isoformat()
-        except ValueError:
-            return None
-    try:
-        parsed = dateparser.parse(text.strip(), languages=["id", "en"], settings=DATEPARSER_SETTINGS)
-    except (ValueError, OverflowError):
-        return None
-    return parsed.date().isoformat() if parsed else None
-
-
-# Dates in article URLs: /2024/06/19/, /read/20190424/, /02/07/2021/ (day first, as Indonesian writes).
-URL_DATES = [
-    re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/|$)"),
-    re.compile(r"/(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})(?:\d{2,8})?(?:/|$|[-_])"),
-    re.compile(r"/(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>(?:19|20)\d{2})(?:/|$)"),
-]
-
-
-def url_date(url: str | None) -> str | None:
-    """The publication date an article's URL states, or None."""
-    path = urlsplit(url).path if url else ""
-    for pattern in URL_DATES:
-        for found in pattern.finditer(path):
-            try:
-                return date(int(found["y"]), int(found["m"]), int(found["d"])).isoformat()
-            except ValueError:
-                continue
-    return None
-
-
 def published_date(page: CleanPage, stated: str | None, url: str | None = None) -> str | None:
-    """The date the source states, else the URL's, else a date line, else a report date in the lead."""
-    candidates = [stated] if stated else []
-    from_url = url_date(url)
-    if from_url:
-        candidates.append(from_url)
-    candidates += page.date_lines
-    for paragraph in page.paragraphs[:LEAD_PARAGRAPHS]:
-        candidates += DAY_NAME_DATE.findall(paragraph.text)
-    for candidate in candidates:
-        date = parse_date(candidate)
-        if date:
-            return date
-    return None
+    """The publication date alone (`published.published` says where it came from)."""
+    return published(page, stated, url).date
 
 
 # Second-level labels under which a country's registrants sit: kompas.co.id, bernama.com.my.
@@ -114,9 +43,12 @@ def _brand(name: str) -> str:
 
 
 def outlet_name(page: CleanPage, stated: str | None, url: str | None = None) -> str | None:
-    """The outlet as stated, else the dateline's outlet, else the URL's domain, else the page's
-    domain line. A dateline part counts as the outlet only when it looks like one (a domain)
-    or names the URL's domain; "SEMARANG" in "LENTERAJATENG, SEMARANG –" is the place.
+    """The outlet as stated, else the dateline's outlet, else the URL's domain, else what the
+    page says of itself: a reporter's credit ("Laporan Wartawan Tribunnews.com, Nama"), a
+    domain line, its own reporting ("saat dihubungi Kompas.com"), a byline's outlet ("Yovanda -
+    detikNews"), its follow-us line, its copyright, a "Sumber: Kompas TV" line. A
+    dateline part counts as the outlet only when it looks like one (a domain) or names the
+    URL's domain; "SEMARANG" in "LENTERAJATENG, SEMARANG –" is the place.
 
     Domains are lowercased so that "DISWAY.ID" and "disway.id" are one outlet.
     """
@@ -128,11 +60,57 @@ def outlet_name(page: CleanPage, stated: str | None, url: str | None = None) -> 
             dateline = page.dateline_place  # "OUTLET, PLACE –" without a domain ending
         elif _brand(dateline) != brand:
             dateline = None
-    outlet = stated or dateline or from_url or page.domain
+    outlet = stated or dateline or from_url or _credited(page, "credit", REPORTER_CREDIT) or page.domain
+    outlet = outlet or _own_reporting(page) or _credited(page, "byline", BYLINE_OUTLET)
+    outlet = outlet or _credited(page, "follow", FOLLOW_DOMAIN) or _credited(page, "widget", COPYRIGHT)
+    outlet = outlet or _credited(page, "credit", SOURCE_LINE)
     if not outlet:
         return None
-    outlet = outlet.strip()
+    outlet = outlet.strip().rstrip(".")
     return outlet.lower() if "." in outlet and " " not in outlet else outlet
+
+
+# Furniture that names the outlet: "Laporan Wartawan Tribunnews.com, Nama", "Yovanda - detikNews"
+# (a name, then a one-word brand written in camel case or as a domain), "Sumber : Kompas TV".
+REPORTER_CREDIT = re.compile(
+    r"^laporan\s+(?:wartawan|reporter|koresponden|kontributor)\s+"
+    r"(?P<outlet>[\w\-]+(?:\.[a-z]{2,})+(?![\w.])|[^,|]+?(?=\s*(?:[,|]|$)))",
+    re.IGNORECASE,
+)
+BYLINE_OUTLET = re.compile(r"\s[-–|]\s(?P<outlet>[a-z]+[A-Z]\w*|[\w\-]+(?:\.[a-z]{2,})+)$")
+SOURCE_LINE = re.compile(r"^sumber\s*[:：]\s*(?P<outlet>[^\W\d][\w.\- ]{1,30}?)\s*$", re.IGNORECASE)
+
+
+# The outlet's own reporting in the body: "kata dia saat dihubungi Kompas.com", "berdasarkan
+# pantauan wartaplus.com", "kepada Murianews.com"; the domain its follow-us line invites to
+# ("Simak berita Kompas.com lainnya di Google News"); and its copyright: "Copyright © ANTARA
+# 2024", "© 2023 Tribunnews.com" (a company, "PT Dynamo Media Network", is no outlet's name).
+OWN_REPORTING = re.compile(
+    r"\b(?:pantauan|kepada|dihubungi|dikonfirmasi|ditemui|diterima|wawancara(?:\s+dengan)?)\s+"
+    r"(?P<outlet>[\w\-]+(?:\.[a-z]{2,})+)(?![\w.])",
+    re.IGNORECASE,
+)
+FOLLOW_DOMAIN = re.compile(r"(?<![\w.@/])(?P<outlet>[A-Za-z][\w\-]*(?:\.[a-z]{2,})+)(?![\w./])", re.IGNORECASE)
+COPYRIGHT = re.compile(
+    r"(?:©|\bcopyright\b)\s*(?:©\s*)?(?:(?:19|20)\d{2}\s*)?(?P<outlet>(?!PT\b|CV\b)[A-Za-z][\w.\-]*(?: [A-Za-z][\w.\-]*){0,2}?)"
+    r"\s*(?:(?:19|20)\d{2})?\s*\.?(?:\s*all rights reserved\.?)?$",
+    re.IGNORECASE,
+)
+
+
+def _own_reporting(page: CleanPage) -> str | None:
+    for paragraph in page.paragraphs:
+        if found := OWN_REPORTING.search(paragraph.text):
+            return found["outlet"]
+    return None
+
+
+def _credited(page: CleanPage, kind: str, pattern: re.Pattern) -> str | None:
+    """The outlet the first furniture line of `kind` names by `pattern`, or None."""
+    for item in page.furniture:
+        if item.kind == kind and (found := pattern.search(item.text)):
+            return found["outlet"]
+    return None
 
 
 def title_of(page: CleanPage, first_sentence: str | None, stated: str | None = None) -> tuple[str | None, str | None]:

@@ -59,7 +59,7 @@ class Sentence:
     char_start: int  # offsets into the article's cleaned body
     char_end: int
     text: str
-    section: str = "body"  # "body" or "caption"
+    section: str = "body"  # "body", "caption" or "dateline" (the place the article was filed from)
     stemmed: str | None = None  # the text's Indonesian stems, for search; set by the build, required by the store
 
 
@@ -134,6 +134,8 @@ class Article:
     title_from: str | None = None  # "headline", "source" or "lead"
     outlet: str | None = None
     published: str | None = None  # ISO date, YYYY-MM-DD
+    published_from: str | None = None  # "source", "url", "date_line" or "report_date" (`published.py`)
+    published_stated: str | None = None  # the source's own date, when `published` corrects it
     language: str | None = None
     url: str | None = None
     author: str | None = None

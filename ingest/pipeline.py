@@ -26,12 +26,15 @@ from itertools import chain, islice
 
 from . import meta
 from .clean import clean
+from .dateline import SECTION as DATELINE
 from .dates import find_dates
 from .decoding import printable
 from .entities import Extractor
+from .filed_from import place_mention, place_test
 from .lock import holding_ingest_lock
 from .models import Article, Document
 from .passages import PassageSummary, update_passages
+from .published import published
 from .quotes import find_quotes
 from .schema import open_database
 from .sentences import sentences_of
@@ -40,7 +43,7 @@ from .store import counts, remove_orphan_entities, save_article, stored_hash
 
 # Part of every article's content hash: bump it when cleaning or extraction changes,
 # so that the next ingest re-reads articles whose files have not changed.
-PIPELINE_VERSION = "7"
+PIPELINE_VERSION = "8"  # 8: metadata from the text, the dateline's place, day–month swaps corrected
 
 
 class ArticleError(Exception):
@@ -105,13 +108,20 @@ def content_hash(document: Document) -> str:
 
 def build_article(document: Document, extractor: Extractor) -> Article:
     """Everything the store writes for one document; pure (no database, no files)."""
-    page = clean(document.text, document.title)
+    gazetteer = extractor.gazetteer
+    page = clean(document.text, document.title, place_test(gazetteer))
+    page.keep_dateline_place()
     sentences = sentences_of(page)
-    if not sentences:
+    prose = [sentence for sentence in sentences if sentence.section != DATELINE]
+    if not prose:
         raise ArticleError(f"{document.source}: no article text left after removing page furniture")
-    title, title_from = meta.title_of(page, sentences[0].text, document.title)
-    mentions = extractor.extract(sentences)
-    published = meta.published_date(page, document.published, document.url)
+    lead = next((sentence for sentence in prose if sentence.section == "body"), prose[0])  # not a caption
+    title, title_from = meta.title_of(page, lead.text, document.title)
+    mentions = extractor.extract(prose)
+    mentions = sorted(
+        mentions + place_mention(sentences, mentions, gazetteer), key=lambda m: (m.sentence_position, m.char_start)
+    )
+    date = published(page, document.published, document.url)
     return Article(
         id=article_id(document),
         source=document.source,
@@ -122,14 +132,16 @@ def build_article(document: Document, extractor: Extractor) -> Article:
         title=title,
         title_from=title_from,
         outlet=meta.outlet_name(page, document.outlet, document.url),
-        published=published,
+        published=date.date,
+        published_from=date.source,
+        published_stated=date.stated,
         language=meta.language_of(page.body, document.language),
         url=document.url,
         author=document.author,
         sentences=sentences,
         mentions=mentions,
-        quotes=find_quotes(sentences, mentions),
-        dates=find_dates(sentences, published),
+        quotes=find_quotes(prose, mentions),
+        dates=find_dates(prose, date.date),
         furniture=page.furniture,
     )
 

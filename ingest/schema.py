@@ -95,6 +95,18 @@ def _desk_counts(db: sqlite_utils.Database) -> None:
     store.refresh_desk_counts(db)
 
 
+@MIGRATIONS(name="0007_published_provenance")
+def _published_provenance(db: sqlite_utils.Database) -> None:
+    """`articles.published_from` (where the date came from: the source, the URL, a publication
+    line or the lead's report date) and `articles.published_stated` (the source's own date where
+    the archive corrected it: a day and month a spreadsheet swapped, issue 22). Articles stored
+    before it have neither until they are re-built (the pipeline version changed with it)."""
+    columns = db["articles"].columns_dict
+    for column in ("published_from", "published_stated"):
+        if column not in columns:
+            db.execute(f"ALTER TABLE articles ADD COLUMN {column} TEXT")
+
+
 def ensure_schema(db: sqlite_utils.Database, path: str) -> None:
     """Create the tables that are missing and migrate an older archive; write nothing when
     the archive is already current (a write on every open would be a commit readers see)."""

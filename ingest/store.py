@@ -35,7 +35,9 @@ CREATE TABLE IF NOT EXISTS articles (
     sentence_count INTEGER NOT NULL,
     mention_count INTEGER NOT NULL,
     ingested_at TEXT NOT NULL,
-    author TEXT -- last: archives from before it get it by migration 0005, at the end
+    author TEXT, -- from here on: archives from before them get them by migrations 0005 and 0007, at the end
+    published_from TEXT, -- where published came from: source, url, date_line or report_date
+    published_stated TEXT -- the date the source stated, when published corrects it (a day-month swap)
 );
 CREATE TABLE IF NOT EXISTS sentences (
     id INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: passages.py indexes sentences above a mark
@@ -163,8 +165,9 @@ def save_article(db: sqlite_utils.Database, article: Article, ingested_at: str) 
         _delete_article_rows(conn, article.id)
         conn.execute(
             """INSERT OR REPLACE INTO articles (id, title, title_from, outlet, published, language, body,
-               raw, source, url, format, content_hash, sentence_count, mention_count, ingested_at, author)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               raw, source, url, format, content_hash, sentence_count, mention_count, ingested_at, author,
+               published_from, published_stated)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 article.id,
                 article.title,
@@ -182,6 +185,8 @@ def save_article(db: sqlite_utils.Database, article: Article, ingested_at: str) 
                 len(article.mentions),
                 ingested_at,
                 article.author,
+                article.published_from,
+                article.published_stated,
             ],
         )
         sentence_ids = {}

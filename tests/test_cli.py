@@ -18,12 +18,19 @@ def run(*args, cwd=ROOT):
 
 
 def snapshot(db_path):
-    """Everything a researcher could see, minus the ingest timestamp."""
+    """Everything a researcher could see, minus the ingest timestamp and the mention counters
+    (`entities.mentions`, `places.mentions`), which grow when a new article names a known entity."""
     with sqlite3.connect(db_path) as db:
-        return {
+        rows = {
             table: db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
-            for table in ("sentences", "entities", "mentions", "places", "furniture")
-        } | {"articles": db.execute("SELECT id, title, body, content_hash FROM articles ORDER BY id").fetchall()}
+            for table in ("sentences", "mentions", "furniture")
+        }
+        for table in ("entities", "places"):
+            columns = [row[1] for row in db.execute(f"pragma table_info({table})") if row[1] != "mentions"]
+            rows[table] = db.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1").fetchall()
+        return rows | {
+            "articles": db.execute("SELECT id, title, body, content_hash FROM articles ORDER BY id").fetchall()
+        }
 
 
 @pytest.fixture

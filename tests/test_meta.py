@@ -1,6 +1,6 @@
 import pytest
 
-from ingest import meta
+from ingest import meta, published
 from ingest.clean import clean
 
 
@@ -16,7 +16,7 @@ from ingest.clean import clean
     ],
 )
 def test_parse_date_reads_indonesian_day_month_order(text, expected):
-    assert meta.parse_date(text) == expected
+    assert published.parse_date(text) == expected
 
 
 def test_day_name_with_bracketed_date_in_the_lead_is_the_published_date():
@@ -75,7 +75,7 @@ def test_language_is_detected_from_the_body():
     ],
 )
 def test_common_shapes_are_read_directly_and_checked(text, expected):
-    assert meta.parse_date(text) == expected
+    assert published.parse_date(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -90,7 +90,7 @@ def test_common_shapes_are_read_directly_and_checked(text, expected):
     ],
 )
 def test_a_url_states_its_publication_date(url, expected):
-    assert meta.url_date(url) == expected
+    assert published.url_date(url) == expected
 
 
 @pytest.mark.parametrize(

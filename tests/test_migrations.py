@@ -55,6 +55,7 @@ def test_a_schema_3_archive_is_migrated_in_place(schema3_archive):
     counted = dict(db.execute("select entity_id, count(*) from mentions group by entity_id"))
     assert stored == {entity: counted.get(entity, 0) for entity in stored} and sum(stored.values()) == 255
     assert "idx_articles_language" in {index.name for index in db["articles"].indexes}
+    assert {"published_from", "published_stated"} <= set(db["articles"].columns_dict)  # 0007
     db.close()
 
 
@@ -91,7 +92,7 @@ def test_a_migrated_archive_takes_the_next_ingest_like_a_fresh_one(schema3_archi
     assert result.returncode == 0, result.stderr
     assert "0 new" in result.stdout and "0 failed" in result.stdout
     for table, columns in {
-        "articles": ("id", "title", "outlet", "published", "body", "sentence_count"),
+        "articles": ("id", "title", "outlet", "published", "published_from", "body", "sentence_count"),
         "sentences": ("article_id", "position", "text", "stemmed"),
         "entities": ("key", "name", "type", "wikidata", "mentions"),
         "places": ("name", "latitude", "longitude", "mentions"),

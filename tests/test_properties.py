@@ -155,7 +155,7 @@ def test_build_article_keeps_every_offset(extractor, text, title, outlet):
     for position, sentence in enumerate(article.sentences):
         assert sentence.position == position
         assert article.body[sentence.char_start : sentence.char_end] == sentence.text
-        assert sentence.section in ("body", "caption")
+        assert sentence.section in ("body", "caption", "dateline")
     for mention in article.mentions:
         sentence = article.sentences[mention.sentence_position]
         assert sentence.text[mention.char_start : mention.char_end] == mention.surface, mention
