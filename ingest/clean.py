@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from .lexicon import DATE_LINE_WORDS, ENGLISH_WEEKDAYS, MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS, alternation
 from .models import Furniture
+from .repair import Reading, read, repaired
 
 # A label that introduces a link to another story, in the languages scraped pages mix in.
 READ_ALSO = re.compile(
@@ -102,7 +103,8 @@ class Line:
 @dataclass
 class Paragraph:
     text: str
-    raw_start: int
+    raw_start: int  # raw[raw_start:raw_end] is what the paragraph was read from (`repair.Reading`)
+    raw_end: int
     section: str  # "body" or "caption"
 
 
@@ -199,9 +201,13 @@ def _is_lead(text: str) -> bool:
 
 
 def clean(text: str, title: str | None = None) -> CleanPage:
-    """Classify every line of `text`; `title` is a headline the source already stated (HTML, JSON)."""
-    page = CleanPage(headline=title)
-    lines = split_lines(text)
+    """Classify every line of `text`; `title` is a headline the source already stated (HTML, JSON).
+
+    The lines are those of `repair.read(text)`: mis-decoded characters and an export's comma
+    glue repaired. Offsets still point into `text`, and furniture is `text`'s own words."""
+    reading = read(text)
+    page = CleanPage(headline=repaired(title))
+    lines = split_lines(reading.text)
     body_start = next(
         (i for i, line in enumerate(lines) if _is_lead(line.text) and not furniture_kind(line.text)), len(lines)
     )
@@ -216,7 +222,20 @@ def clean(text: str, title: str | None = None) -> CleanPage:
         else:
             _body_line(page, line, in_header=False)
     _drop_repeated_captions(page)
+    _offsets_into_raw(page, reading, text)
     return page
+
+
+def _offsets_into_raw(page: CleanPage, reading: Reading, raw: str) -> None:
+    """Cleaning's offsets, into the reading, as offsets into the raw text."""
+    for paragraph in page.paragraphs:
+        paragraph.raw_start, paragraph.raw_end = (
+            reading.raw_offset(paragraph.raw_start),
+            reading.raw_offset(paragraph.raw_end),
+        )
+    for item in page.furniture:
+        item.raw_start, item.raw_end = reading.raw_offset(item.raw_start), reading.raw_offset(item.raw_end)
+        item.text = raw[item.raw_start : item.raw_end]
 
 
 def _drop_repeated_captions(page: CleanPage) -> None:
@@ -313,7 +332,7 @@ def _body_line(page: CleanPage, line: Line, in_header: bool) -> None:
         end = line.start + len(line.text[: credit.start()].rstrip())
     text = line.text[start - line.start : end - line.start]
     if text:
-        page.paragraphs.append(Paragraph(text, start, section))
+        page.paragraphs.append(Paragraph(text, start, start + len(text), section))
 
 
 def _summary(page: CleanPage, text: str) -> str | None:

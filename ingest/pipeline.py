@@ -40,7 +40,7 @@ from .store import counts, remove_orphan_entities, save_article, stored_hash
 
 # Part of every article's content hash: bump it when cleaning or extraction changes,
 # so that the next ingest re-reads articles whose files have not changed.
-PIPELINE_VERSION = "7"
+PIPELINE_VERSION = "8"
 
 
 class ArticleError(Exception):

@@ -1,0 +1,199 @@
+"""What scrapers and exports broke in an article's text, repaired in a *reading* of it.
+
+Cleaning (`clean.clean`) works on `read(raw)`, never on the raw text itself: the raw text is
+stored as it came (`articles.raw`), and every offset cleaning records into it (furniture,
+paragraphs) is mapped back through `Reading.raw_offset`. Two things are repaired:
+
+**Mis-decoded characters** ("memurahkan¬†", "‚Äì" for a dash, "‚Äù" for a quote: UTF-8 that a
+spreadsheet or a scraper read as Mac Roman or Windows-1252). ftfy does it, on every document of
+every format, because a file that decodes cleanly can still carry text mis-decoded before it
+was written (an export re-saved on a Mac). It changes only what its badness heuristic finds
+mis-decoded, and only its encoding fixes are switched on: correctly decoded text, curly
+quotes, character widths, ligatures, HTML entities and control characters pass unchanged, so
+text that was right stays byte for byte what it was. ftfy fixes a line at a time (a line
+holding good and mis-decoded characters is fixed as a whole), and the fixed line is aligned
+with the raw one word by word, each repaired character with the bytes it was read from.
+
+**Paragraphs glued by commas.** Scrapers that join a page's text nodes with "," turn
+"...Kepulauan Riau.</p><p>Penangkapan..." into "Kepulauan Riau.,Penangkapan", a link inside a
+paragraph into a hole ("Komisi Pemberantasan Korupsi ( ,)"), and the dateline they drop into a
+scrap before the lead (" -  , Gubernur ..."). Outside such exports a comma never follows a
+sentence's final punctuation, so one that does (or a run of them, with spaces or no-break
+spaces between) becomes a line break: a paragraph break for cleaning and the sentence splitter.
+It stays where it may be real: a comma right after the punctuation and then a space, unless a
+sentence starts after it and no abbreviation ends before it ("S.H., M.H.", "Calif., sheriff's
+office"), and a comma before a closing quote ("bagaimana?," kata dia). Between digits it is
+glue too: all 40 "2019.,1." of the CLICK-ID exports start numbered items. Empty
+brackets holding only commas are dropped, and so is a scrap of dashes, commas and periods
+before the first word of the text. A comma hole inside a sentence ("Presiden AS Donald  , mengungkapkan")
+stays: the words that were there are lost, and the comma marks where.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+import ftfy
+
+from .sentences import ends_abbreviation
+
+# ftfy's encoding repairs only (see the module's docstring).
+_FTFY = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=False,
+    remove_control_chars=False,
+    explain=False,
+)
+_WORDS = re.compile(r"([ \t\n\r\f\v]+)")  # ASCII whitespace, which ftfy's encoding fixes never touch
+
+_SPACE = r"[^\S\n]"  # whitespace within a line, a no-break space included
+# A comma glue: sentence-final punctuation (with its closing quotes), then one or more commas
+# with spaces around them; only the commas and spaces are replaced.
+_GLUE = rf"(?P<end>[.!?…:;][\"”’'»]*)(?P<glue>{_SPACE}*,(?:{_SPACE}*,)*{_SPACE}*)"
+_HOLE = rf"(?P<hole>{_SPACE}?\({_SPACE}*,(?:{_SPACE}*,)*{_SPACE}*\))"
+_EXPORT_MARKS = re.compile(f"{_HOLE}|{_GLUE}")
+# What a dropped dateline leaves before the first word: dashes (not a minus: "-5 derajat"), commas, periods.
+# ... up to the first word or quote ("-->" left by a comment is no scrap).
+_HEAD_SCRAP = re.compile(rf"^{_SPACE}*(?:[-–—,.](?!\d){_SPACE}*)+(?=[\w\"“‘'(]|\n)")
+_DOTTED_WORD = re.compile(r"[^\W\d_]\.[^\W\d_]+\Z")  # a degree or a code with a period inside: "S.Si", "Dit.Reskrimum"
+_WORD_REACH = 40  # how far back a word before a period is looked for
+_OPENS = re.compile(rf"{_SPACE}*,|\S")  # after a quote: it opens (a hole may follow it) rather than closes
+_QUOTES = "\"”’'"
+
+
+class Reading:
+    """`text`: `source` with `edits` made, each (start, end, replacement) in `source`'s offsets,
+    sorted and not overlapping. `under` is the reading `source` is the text of, if any, so
+    readings stack and `raw_offset` maps through all of them to the raw text."""
+
+    def __init__(self, source: str, edits: list[tuple[int, int, str]], under: Reading | None = None):
+        self.under = under
+        self.source_length = len(source)
+        pieces: list[str] = []
+        self._starts: list[int] = []  # where each edit's replacement starts in `text`
+        self._edits: list[tuple[int, int, int]] = []  # (source start, source end, replacement length)
+        position = length = 0
+        for start, end, replacement in edits:
+            pieces.append(source[position:start])
+            length += start - position
+            self._starts.append(length)
+            self._edits.append((start, end, len(replacement)))
+            pieces.append(replacement)
+            length += len(replacement)
+            position = end
+        pieces.append(source[position:])
+        self.text = "".join(pieces)
+
+    def raw_offset(self, offset: int) -> int:
+        """The raw text's offset for `offset` into `text`. An offset inside a replacement longer
+        than one character (a run ftfy could not align) maps to the start of what it replaced."""
+        index = bisect.bisect_right(self._starts, offset) - 1
+        if index < 0:
+            source = offset
+        else:
+            start, end, length = self._edits[index]
+            inside = offset - self._starts[index]
+            source = end + inside - length if inside >= length else start
+        return self.under.raw_offset(source) if self.under else source
+
+    def text_of(self, raw_start: int, raw_end: int) -> str:
+        """What the raw stretch [raw_start, raw_end) reads as (the inverse of `raw_offset`, for
+        checking offsets); the stretch must start and end outside replaced text."""
+        offsets = range(len(self.text) + 1)
+        start = bisect.bisect_left(offsets, raw_start, key=self.raw_offset)
+        return self.text[start : bisect.bisect_left(offsets, raw_end, lo=start, key=self.raw_offset)]
+
+
+def read(raw: str) -> Reading:
+    """`raw` with mis-decoded characters repaired and an export's comma glue made line breaks."""
+    characters = repaired_characters(raw)
+    return Reading(characters.text, _export_edits(characters.text), characters)
+
+
+def repaired(text: str | None) -> str | None:
+    """A short field (a title) with its mis-decoded characters repaired."""
+    return repaired_characters(text).text if text else text
+
+
+def repaired_characters(raw: str) -> Reading:
+    """`raw` with what ftfy finds mis-decoded repaired (see the module's docstring)."""
+    if raw.isascii():
+        return Reading(raw, [])
+    fixed = ftfy.fix_text(raw, _FTFY)
+    if fixed == raw:
+        return Reading(raw, [])
+    raw_words, fixed_words = _WORDS.split(raw), _WORDS.split(fixed)
+    if len(raw_words) != len(fixed_words) or raw_words[1::2] != fixed_words[1::2]:
+        return Reading(raw, [_difference(raw, fixed, 0)])  # the fix moved whitespace: one edit
+    edits, position = [], 0
+    for raw_word, fixed_word in zip(raw_words, fixed_words):
+        if raw_word != fixed_word:
+            edits += _character_edits(*_difference(raw_word, fixed_word, position))
+        position += len(raw_word)
+    return Reading(raw, edits)
+
+
+def _difference(raw: str, fixed: str, offset: int) -> tuple[int, int, str]:
+    """The one edit (start, end, replacement) that makes `raw` `fixed`: what lies between their
+    common start and common end, with `raw`'s offsets counted from `offset`."""
+    prefix = 0
+    limit = min(len(raw), len(fixed))
+    while prefix < limit and raw[prefix] == fixed[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and raw[-1 - suffix] == fixed[-1 - suffix]:
+        suffix += 1
+    return offset + prefix, offset + len(raw) - suffix, fixed[prefix : len(fixed) - suffix]
+
+
+def _character_edits(start: int, end: int, replacement: str) -> list[tuple[int, int, str]]:
+    """One edit per repaired character where each was read from its UTF-8 bytes, one character
+    a byte (the usual mis-decoding), so every offset between two characters maps exactly."""
+    widths = [len(character.encode("utf-8", "surrogatepass")) for character in replacement]
+    if sum(widths) != end - start:
+        return [(start, end, replacement)]
+    edits = []
+    for character, width in zip(replacement, widths):
+        edits.append((start, start + width, character))
+        start += width
+    return edits
+
+
+def _export_edits(text: str) -> list[tuple[int, int, str]]:
+    """The edits that undo an export's comma glue, holes and head scrap in `text`."""
+    edits = []
+    if scrap := _HEAD_SCRAP.match(text):
+        edits.append((0, scrap.end(), ""))
+    for mark in _EXPORT_MARKS.finditer(text, edits[0][1] if edits else 0):
+        if mark.group("hole"):
+            edits.append((mark.start("hole"), mark.end("hole"), ""))
+        elif _is_glue(text, mark):
+            edits.append((mark.start("glue"), mark.end("glue"), "\n"))
+    return edits
+
+
+def _is_glue(text: str, mark: re.Match) -> bool:
+    """Whether the commas after a sentence's end are an export's glue, not the writer's.
+
+    A writer's comma follows the period at once and a space follows it: "Calif., sheriff's
+    office", "S.H., M.H.", "Planet?, both". Glue is followed by the next paragraph's first
+    character ("Riau.,Penangkapan"), or comes with a space before it or with other commas
+    ("Kamis. ,Kepala", "itu.,,Hal"); in the writer's shape it is glue only when a sentence
+    starts after it and the period ends no abbreviation ("(10/9/2019)., Ridha menjelaskan")."""
+    glue, after = mark.group("glue"), mark.end("glue")
+    following = text[after] if after < len(text) else ""
+    if glue == "," and following and following in _QUOTES:
+        return _OPENS.match(text, after + 1) is not None  # not the writer's "bagaimana?," kata dia
+    if glue[0] != "," or glue.count(",") > 1 or not glue[-1].isspace():
+        return True
+    if not (following.isupper() or following in _QUOTES):
+        return False
+    period = mark.start("end")
+    before = text[max(0, period - _WORD_REACH) : period]
+    return not (mark.group("end") == "." and (ends_abbreviation(text, period) or _DOTTED_WORD.search(before)))
