@@ -20,10 +20,11 @@ paragraph into a hole ("Komisi Pemberantasan Korupsi ( ,)"), and the dateline th
 scrap before the lead (" -  , Gubernur ..."). Outside such exports a comma never follows a
 sentence's final punctuation, so one that does (or a run of them, with spaces or no-break
 spaces between) becomes a line break: a paragraph break for cleaning and the sentence splitter.
-It stays where it may be real: a comma right after the punctuation and then a space, unless a
-sentence starts after it and no abbreviation ends before it ("S.H., M.H.", "Calif., sheriff's
-office"), and a comma before a closing quote ("bagaimana?," kata dia). Between digits it is
-glue too: all 40 "2019.,1." of the CLICK-ID exports start numbered items. Empty
+It stays where it may be real: a comma right after the punctuation and then a space, as a
+writer puts it, after an abbreviation ("S.H., M.H.") and before a word that starts no sentence
+("Calif., sheriff's office") unless the text is glued elsewhere; and a comma before a closing
+quote ("bagaimana?," kata dia). Between digits it is glue too: all 40 "2019.,1." of the CLICK-ID exports start numbered
+items. Empty
 brackets holding only commas are dropped, and so is a scrap of dashes, commas and periods
 before the first word of the text. A comma hole inside a sentence ("Presiden AS Donald  , mengungkapkan")
 stays: the words that were there are lost, and the comma marks where.
@@ -64,6 +65,7 @@ _HEAD_SCRAP = re.compile(rf"^{_SPACE}*(?:[-–—,.](?!\d){_SPACE}*)+(?=[\w\"“
 _DOTTED_WORD = re.compile(r"[^\W\d_]\.[^\W\d_]+\Z")  # a degree or a code with a period inside: "S.Si", "Dit.Reskrimum"
 _WORD_REACH = 40  # how far back a word before a period is looked for
 _OPENS = re.compile(rf"{_SPACE}*,|\S")  # after a quote: it opens (a hole may follow it) rather than closes
+_OPENING = "\"“‘'«("  # what may open a paragraph besides a letter or a digit
 _QUOTES = "\"”’'"
 
 
@@ -170,30 +172,37 @@ def _export_edits(text: str) -> list[tuple[int, int, str]]:
     edits = []
     if scrap := _HEAD_SCRAP.match(text):
         edits.append((0, scrap.end(), ""))
-    for mark in _EXPORT_MARKS.finditer(text, edits[0][1] if edits else 0):
+    marks = [(mark, _glue(text, mark)) for mark in _EXPORT_MARKS.finditer(text, edits[0][1] if edits else 0)]
+    glued = any(glue is True for _, glue in marks)
+    for mark, glue in marks:
         if mark.group("hole"):
             edits.append((mark.start("hole"), mark.end("hole"), ""))
-        elif _is_glue(text, mark):
+        elif glue or (glue is None and glued):
             edits.append((mark.start("glue"), mark.end("glue"), "\n"))
     return edits
 
 
-def _is_glue(text: str, mark: re.Match) -> bool:
-    """Whether the commas after a sentence's end are an export's glue, not the writer's.
+def _glue(text: str, mark: re.Match) -> bool | None:
+    """Whether the commas after a sentence's end are an export's glue (True), the writer's
+    (False), or glue only in a text glued elsewhere (None).
 
-    A writer's comma follows the period at once and a space follows it: "Calif., sheriff's
-    office", "S.H., M.H.", "Planet?, both". Glue is followed by the next paragraph's first
-    character ("Riau.,Penangkapan"), or comes with a space before it or with other commas
-    ("Kamis. ,Kepala", "itu.,,Hal"); in the writer's shape it is glue only when a sentence
-    starts after it and the period ends no abbreviation ("(10/9/2019)., Ridha menjelaskan")."""
+    Glue is followed by the next paragraph's first character ("Riau.,Penangkapan"), or comes
+    with a space before it or with other commas ("Kamis. ,Kepala", "itu.,,Hal"). A writer's
+    comma follows the period at once and a space follows it: "S.H., M.H.", "Calif., sheriff's
+    office", "Planet?, both"; so does glue before a paragraph that starts with a space
+    ("(10/9/2019)., Ridha menjelaskan"). That shape is glue when a sentence starts after it,
+    else only in a text glued elsewhere, and never after an abbreviation or a word with a
+    period inside."""
+    if mark.group("hole"):
+        return None
     glue, after = mark.group("glue"), mark.end("glue")
     following = text[after] if after < len(text) else ""
     if glue == "," and following and following in _QUOTES:
         return _OPENS.match(text, after + 1) is not None  # not the writer's "bagaimana?," kata dia
     if glue[0] != "," or glue.count(",") > 1 or not glue[-1].isspace():
         return True
-    if not (following.isupper() or following in _QUOTES):
-        return False
     period = mark.start("end")
     before = text[max(0, period - _WORD_REACH) : period]
-    return not (mark.group("end") == "." and (ends_abbreviation(text, period) or _DOTTED_WORD.search(before)))
+    if mark.group("end") == "." and (ends_abbreviation(text, period) or _DOTTED_WORD.search(before)):
+        return False
+    return True if following.isupper() or following in _OPENING else None
