@@ -8,9 +8,10 @@ paragraphs) is mapped back through `Reading.raw_offset`. Two things are repaired
 spreadsheet or a scraper read as Mac Roman or Windows-1252). ftfy does it, on every document of
 every format, because a file that decodes cleanly can still carry text mis-decoded before it
 was written (an export re-saved on a Mac). It changes only what its badness heuristic finds
-mis-decoded, and only its encoding fixes are switched on: correctly decoded text, curly
-quotes, character widths, ligatures, HTML entities and control characters pass unchanged, so
-text that was right stays byte for byte what it was. ftfy fixes a line at a time (a line
+mis-decoded, and only its encoding fixes are switched on: correctly decoded text, curly quotes,
+character widths, ligatures, HTML entities and control characters pass unchanged, so text that
+was right stays byte for byte what it was. After it, what it leaves of UTF-8 read as Mac Roman
+in shapes no real text holds is decoded too (`_LEFT_BY_FTFY`: "‚Äé" for an invisible mark). ftfy fixes a line at a time (a line
 holding good and mis-decoded characters is fixed as a whole), and the fixed line is aligned
 with the raw one word by word, each repaired character with the bytes it was read from.
 
@@ -50,6 +51,20 @@ _FTFY = ftfy.TextFixerConfig(
     fix_surrogates=False,
     remove_control_chars=False,
     explain=False,
+)
+
+
+def _mac_roman(low: int, high: int) -> str:
+    """The characters Mac Roman reads bytes low to high - 1 as, as a regular expression class."""
+    return "[" + re.escape(bytes(range(low, high)).decode("mac_roman")) + "]"
+
+
+# What ftfy leaves as it is, its heuristic seeing nothing wrong: UTF-8 read as Mac Roman for an
+# invisible mark ("‚Äé", U+200E), a symbol ("‚ù§") or an emoji (after the Apple logo, U+F8FF).
+# Only shapes no real text holds: three or four bytes, or two after "¬" or "√" (C2, C3).
+_CONTINUATION = _mac_roman(0x80, 0xC0)
+_LEFT_BY_FTFY = re.compile(
+    f"[¬√]{_CONTINUATION}|{_mac_roman(0xE0, 0xF0)}{_CONTINUATION}{{2}}|{_mac_roman(0xF0, 0xF5)}{_CONTINUATION}{{3}}"
 )
 _WORDS = re.compile(r"([ \t\n\r\f\v]+)")  # ASCII whitespace, which ftfy's encoding fixes never touch
 
@@ -127,7 +142,7 @@ def repaired_characters(raw: str) -> Reading:
     """`raw` with what ftfy finds mis-decoded repaired (see the module's docstring)."""
     if raw.isascii():
         return Reading(raw, [])
-    fixed = ftfy.fix_text(raw, _FTFY)
+    fixed = _LEFT_BY_FTFY.sub(_from_mac_roman, ftfy.fix_text(raw, _FTFY))
     if fixed == raw:
         return Reading(raw, [])
     raw_words, fixed_words = _WORDS.split(raw), _WORDS.split(fixed)
@@ -139,6 +154,13 @@ def repaired_characters(raw: str) -> Reading:
             edits += _character_edits(*_difference(raw_word, fixed_word, position))
         position += len(raw_word)
     return Reading(raw, edits)
+
+
+def _from_mac_roman(sequence: re.Match) -> str:
+    try:
+        return sequence.group().encode("mac_roman").decode("utf-8")
+    except UnicodeDecodeError:
+        return sequence.group()
 
 
 def _difference(raw: str, fixed: str, offset: int) -> tuple[int, int, str]:

@@ -154,6 +154,13 @@ def test_a_repaired_character_maps_back_to_the_bytes_it_was_read_from():
     assert reading.text_of(raw.index("pohon"), len(raw)) == "pohon–pohon"
 
 
+def test_what_ftfy_leaves_of_mac_roman_is_decoded_and_real_text_is_not():
+    # ftfy sees nothing wrong in an invisible mark or a symbol read as Mac Roman.
+    assert repaired_characters("KPK telah ‚Äémenetapkan, salam ‚ù§").text == "KPK telah \u200emenetapkan, salam ❤"
+    for text in ("Allâhumma as-aluka al-‘âfiyah", "akar “√2” dan 30°", "Kjær, São Paulo – 5 km"):
+        assert repaired_characters(text).text == text
+
+
 def test_glue_becomes_a_line_break_whose_offsets_point_at_the_commas():
     raw = "Kepulauan Riau.,Penangkapan itu hasil pengembangan. , Kasus berlanjut."
     reading = read(raw)
