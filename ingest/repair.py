@@ -5,30 +5,31 @@ stored as it came (`articles.raw`), and every offset cleaning records into it (f
 paragraphs) is mapped back through `Reading.raw_offset`. Two things are repaired:
 
 **Mis-decoded characters** ("memurahkan¬†", "‚Äì" for a dash, "‚Äù" for a quote: UTF-8 that a
-spreadsheet or a scraper read as Mac Roman or Windows-1252). ftfy does it, on every document of
-every format, because a file that decodes cleanly can still carry text mis-decoded before it
-was written (an export re-saved on a Mac). It changes only what its badness heuristic finds
-mis-decoded, and only its encoding fixes are switched on: correctly decoded text, curly quotes,
-character widths, ligatures, HTML entities and control characters pass unchanged, so text that
-was right stays byte for byte what it was. After it, what it leaves of UTF-8 read as Mac Roman
-in shapes no real text holds is decoded too (`_LEFT_BY_FTFY`: "‚Äé" for an invisible mark). ftfy fixes a line at a time (a line
-holding good and mis-decoded characters is fixed as a whole), and the fixed line is aligned
-with the raw one word by word, each repaired character with the bytes it was read from.
+spreadsheet or a scraper read as Mac Roman or Windows-1252). ftfy repairs them, in every
+document of every format, because a file that decodes cleanly can still carry text mis-decoded
+before it was written (an export re-saved on a Mac). It changes only what its badness heuristic
+finds mis-decoded, and only its encoding fixes are switched on: correctly decoded text, curly
+quotes, character widths, ligatures, HTML entities and control characters pass unchanged, so
+text that was right stays what it was. What ftfy leaves of UTF-8 read as Mac Roman, in shapes
+no real text holds, is decoded after it (`_LEFT_BY_FTFY`: "‚Äé" for an invisible mark). ftfy
+fixes a line at a time (good and mis-decoded characters in one line are fixed together), and
+the fixed text is aligned with the raw word by word, each repaired character with the bytes
+it was read from.
 
 **Paragraphs glued by commas.** Scrapers that join a page's text nodes with "," turn
 "...Kepulauan Riau.</p><p>Penangkapan..." into "Kepulauan Riau.,Penangkapan", a link inside a
 paragraph into a hole ("Komisi Pemberantasan Korupsi ( ,)"), and the dateline they drop into a
-scrap before the lead (" -  , Gubernur ..."). Outside such exports a comma never follows a
-sentence's final punctuation, so one that does (or a run of them, with spaces or no-break
+scrap before the lead (" -  , Gubernur ..."). Outside such exports a comma hardly ever follows
+a sentence's final punctuation, so one that does (or a run of them, with spaces or no-break
 spaces between) becomes a line break: a paragraph break for cleaning and the sentence splitter.
 It stays where it may be real: a comma right after the punctuation and then a space, as a
 writer puts it, after an abbreviation ("S.H., M.H.") and before a word that starts no sentence
 ("Calif., sheriff's office") unless the text is glued elsewhere; and a comma before a closing
-quote ("bagaimana?," kata dia). Between digits it is glue too: all 40 "2019.,1." of the CLICK-ID exports start numbered
-items. Empty
-brackets holding only commas are dropped, and so is a scrap of dashes, commas and periods
-before the first word of the text. A comma hole inside a sentence ("Presiden AS Donald  , mengungkapkan")
-stays: the words that were there are lost, and the comma marks where.
+quote ("bagaimana?," kata dia). Between digits it is glue too: all 40 "2019.,1." of the
+CLICK-ID exports start numbered items. Empty brackets holding only commas are dropped, and so is
+a scrap of dashes, commas and periods before the first word of the text. A comma hole inside a
+sentence ("Presiden AS Donald  , mengungkapkan") stays: the words that were there are lost, and
+the comma marks where.
 """
 
 from __future__ import annotations
@@ -91,7 +92,6 @@ class Reading:
 
     def __init__(self, source: str, edits: list[tuple[int, int, str]], under: Reading | None = None):
         self.under = under
-        self.source_length = len(source)
         pieces: list[str] = []
         self._starts: list[int] = []  # where each edit's replacement starts in `text`
         self._edits: list[tuple[int, int, int]] = []  # (source start, source end, replacement length)
