@@ -4,7 +4,7 @@ Cleaning (`clean.clean`) works on `read(raw)`, never on the raw text itself: the
 stored as it came (`articles.raw`), and every offset cleaning records into it (furniture,
 paragraphs) is mapped back through `Reading.raw_offset`. Two things are repaired:
 
-**Mis-decoded characters** ("memurahkan¬†", "‚Äì" for a dash, "‚Äù" for a quote: UTF-8 that a
+**Mis-decoded characters** ("daerah¬†", "‚Äì" for a dash, "‚Äù" for a quote: UTF-8 that a
 spreadsheet or a scraper read as Mac Roman or Windows-1252). ftfy repairs them, in every
 document of every format, because a file that decodes cleanly can still carry text mis-decoded
 before it was written (an export re-saved on a Mac). It changes only what its badness heuristic
@@ -17,18 +17,18 @@ the fixed text is aligned with the raw word by word, each repaired character wit
 it was read from.
 
 **Paragraphs glued by commas.** Scrapers that join a page's text nodes with "," turn
-"...Kepulauan Riau.</p><p>Penangkapan..." into "Kepulauan Riau.,Penangkapan", a link inside a
-paragraph into a hole ("Komisi Pemberantasan Korupsi ( ,)"), and the dateline they drop into a
-scrap before the lead (" -  , Gubernur ..."). Outside such exports a comma hardly ever follows
+"...di tepi sungai.</p><p>Taman itu..." into "di tepi sungai.,Taman itu", a link inside a
+paragraph into a hole ("Dinas Lingkungan Hidup ( ,)"), and the dateline they drop into a
+scrap before the lead (" -  , Pemerintah kota ..."). Outside such exports a comma hardly ever follows
 a sentence's final punctuation, so one that does (or a run of them, with spaces or no-break
 spaces between) becomes a line break: a paragraph break for cleaning and the sentence splitter.
 It stays where it may be real: a comma right after the punctuation and then a space, as a
 writer puts it, after an abbreviation ("S.H., M.H.") and before a word that starts no sentence
-("Calif., sheriff's office") unless the text is glued elsewhere; and a comma before a closing
+("Salem, Ore., officials said") unless the text is glued elsewhere; and a comma before a closing
 quote ("bagaimana?," kata dia). Between digits it is glue too: all 40 "2019.,1." of the
 CLICK-ID exports start numbered items. Empty brackets holding only commas are dropped, and so is
 a scrap of dashes, commas and periods before the first word of the text. A comma hole inside a
-sentence ("Presiden AS Donald  , mengungkapkan") stays: the words that were there are lost, and
+sentence ("Wali Kota  , meresmikan") stays: the words that were there are lost, and
 the comma marks where.
 """
 
@@ -208,11 +208,11 @@ def _glue(text: str, mark: re.Match) -> bool | None:
     """Whether the commas after a sentence's end are an export's glue (True), the writer's
     (False), or glue only in a text glued elsewhere (None).
 
-    Glue is followed by the next paragraph's first character ("Riau.,Penangkapan"), or comes
-    with a space before it or with other commas ("Kamis. ,Kepala", "itu.,,Hal"). A writer's
-    comma follows the period at once and a space follows it: "S.H., M.H.", "Calif., sheriff's
-    office", "Planet?, both"; so does glue before a paragraph that starts with a space
-    ("(10/9/2019)., Ridha menjelaskan"). That shape is glue when a sentence starts after it,
+    Glue is followed by the next paragraph's first character ("sungai.,Taman"), or comes
+    with a space before it or with other commas ("Senin. ,Warga", "itu.,,Sebanyak"). A writer's
+    comma follows the period at once and a space follows it: "S.H., M.H.", "Salem, Ore., officials
+    said", "Why Not?, both"; so does glue before a paragraph that starts with a space
+    ("(9/9/2019)., Budi menjelaskan"). That shape is glue when a sentence starts after it,
     else only in a text glued elsewhere, and never after an abbreviation or a word with a
     period inside."""
     if mark.group("hole"):

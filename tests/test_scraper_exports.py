@@ -1,7 +1,7 @@
 """Scraper exports as they come (issue 22): rows in the shapes of a real news export (the
 CLICK-ID Kompas CSV), written here by hand, ingested by the real CLI into a real SQLite file.
 
-The export joins a page's text nodes with commas (paragraphs glued as "Riau.,Penangkapan", a
+The export joins a page's text nodes with commas (paragraphs glued as "sungai.,Taman", a
 link's words dropped as "( ,)", the dateline as a " -  , " scrap before the lead) and holds
 UTF-8 read as Mac Roman ("¬†" for a no-break space, "‚Äì" for a dash, "‚Äú" and "‚Äù" for
 quotes). Stored sentences must be the paragraphs' sentences, repaired; the raw text stays as read.
@@ -157,16 +157,16 @@ def test_a_repaired_character_maps_back_to_the_bytes_it_was_read_from():
 def test_what_ftfy_leaves_of_mac_roman_is_decoded_and_real_text_is_not():
     # ftfy sees nothing wrong in an invisible mark or a symbol read as Mac Roman.
     assert repaired_characters("KPK telah ‚Äémenetapkan, salam ‚ù§").text == "KPK telah \u200emenetapkan, salam ❤"
-    for text in ("Allâhumma as-aluka al-‘âfiyah", "akar “√2” dan 30°", "Kjær, São Paulo – 5 km"):
+    for text in ("kata ma‘âni dalam transliterasi", "akar “√2” dan 30°", "Kjær, São Paulo – 5 km"):
         assert repaired_characters(text).text == text
 
 
 def test_glue_becomes_a_line_break_whose_offsets_point_at_the_commas():
-    raw = "Kepulauan Riau.,Penangkapan itu hasil pengembangan. , Kasus berlanjut."
+    raw = "di tepi sungai.,Taman itu dibuka pagi ini. , Warga datang."
     reading = read(raw)
-    assert reading.text == "Kepulauan Riau.\nPenangkapan itu hasil pengembangan.\nKasus berlanjut."
-    second = reading.text.index("Penangkapan")
-    assert raw[reading.raw_offset(second) :].startswith("Penangkapan")
+    assert reading.text == "di tepi sungai.\nTaman itu dibuka pagi ini.\nWarga datang."
+    second = reading.text.index("Taman")
+    assert raw[reading.raw_offset(second) :].startswith("Taman")
     assert raw[reading.raw_offset(second - 1) : reading.raw_offset(second)] == ","
 
 
