@@ -78,3 +78,10 @@ ARTICLES ?= 10000
 .PHONY: loadtest
 loadtest: install
 	$(BIN)/python -m bench.loadtest --articles $(ARTICLES) --clients $(CLIENTS) --seconds $(SECONDS)
+
+# Scraper exports (issue 22): how CSV exports read once ingested (sentences an article, comma glue,
+# mis-decoded characters), printed as JSON; not part of `make test`. Figures: docs/scraper-exports.md.
+EXPORTS ?= ../shared/corpora/click-id/kompas.csv
+.PHONY: export-quality
+export-quality: install
+	$(BIN)/python -m bench.export_quality $(EXPORTS)

@@ -28,6 +28,7 @@ from . import dateline
 from .lexicon import DATE_LINE_WORDS, ENGLISH_WEEKDAYS, MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS, alternation
 from .models import Furniture
 from .published import parse_date
+from .repair import Reading, read, repaired
 
 # A label that introduces a link to another story, in the languages scraped pages mix in.
 READ_ALSO = re.compile(
@@ -130,7 +131,8 @@ class Line:
 @dataclass
 class Paragraph:
     text: str
-    raw_start: int
+    raw_start: int  # raw[raw_start:raw_end] is what the paragraph was read from (`repair.Reading`)
+    raw_end: int
     section: str  # "body", "caption" or "dateline"
 
 
@@ -145,7 +147,8 @@ class CleanPage:
     domain: str | None = None
     dateline_outlet: str | None = None
     dateline_place: str | None = None  # the other part of "PLACE, OUTLET –" (either order)
-    dateline_place_start: int | None = None  # its offset in the raw text
+    dateline_place_start: int | None = None  # its offsets in the raw text
+    dateline_place_end: int | None = None
 
     @property
     def body(self) -> str:
@@ -155,11 +158,11 @@ class CleanPage:
         """The dateline's place as a paragraph of its own in the `dateline` section, before the
         paragraph the dateline opened (`dateline.py`): the pipeline's body has it, so that the
         place is a mention whose offsets lead back into the text."""
-        if self.dateline_place is None or self.dateline_place_start is None:
+        if self.dateline_place is None or self.dateline_place_start is None or self.dateline_place_end is None:
             return
         start = self.dateline_place_start
         index = next((i for i, p in enumerate(self.paragraphs) if p.raw_start >= start), len(self.paragraphs))
-        self.paragraphs.insert(index, Paragraph(self.dateline_place, start, dateline.SECTION))
+        self.paragraphs.insert(index, Paragraph(self.dateline_place, start, self.dateline_place_end, dateline.SECTION))
 
     def paragraph_offsets(self) -> list[tuple[int, Paragraph]]:
         """Each paragraph with its start offset in `body`."""
@@ -240,11 +243,14 @@ def _is_lead(text: str) -> bool:
 def clean(text: str, title: str | None = None, is_place: dateline.PlaceTest | None = None) -> CleanPage:
     """Classify every line of `text`; `title` is a headline the source already stated (HTML, JSON).
 
+    The lines are those of `repair.read(text)`: mis-decoded characters and an export's comma
+    glue repaired. Offsets still point into `text`, and furniture is `text`'s own words.
     `is_place` tells a place's name from an outlet's in a dateline (`dateline.py`); without
     it, datelines are read by their shape alone."""
-    page = CleanPage(headline=title)
-    read_dateline = partial(dateline.read, is_place=is_place, page_text=text)
-    lines = split_lines(text)
+    reading = read(text)
+    page = CleanPage(headline=repaired(title))
+    read_dateline = partial(dateline.read, is_place=is_place, page_text=reading.text)
+    lines = split_lines(reading.text)
     body_start = next(
         (i for i, line in enumerate(lines) if _is_lead(line.text) and not furniture_kind(line.text)), len(lines)
     )
@@ -259,7 +265,23 @@ def clean(text: str, title: str | None = None, is_place: dateline.PlaceTest | No
         else:
             _body_line(page, line, False, read_dateline)
     _drop_repeated_captions(page)
+    _offsets_into_raw(page, reading, text)
     return page
+
+
+def _offsets_into_raw(page: CleanPage, reading: Reading, raw: str) -> None:
+    """Cleaning's offsets, into the reading, as offsets into the raw text."""
+    for paragraph in page.paragraphs:
+        paragraph.raw_start, paragraph.raw_end = (
+            reading.raw_offset(paragraph.raw_start),
+            reading.raw_offset(paragraph.raw_end),
+        )
+    for item in page.furniture:
+        item.raw_start, item.raw_end = reading.raw_offset(item.raw_start), reading.raw_offset(item.raw_end)
+        item.text = raw[item.raw_start : item.raw_end]
+    if page.dateline_place_start is not None and page.dateline_place_end is not None:
+        page.dateline_place_start = reading.raw_offset(page.dateline_place_start)
+        page.dateline_place_end = reading.raw_offset(page.dateline_place_end)
 
 
 def _drop_repeated_captions(page: CleanPage) -> None:
@@ -333,7 +355,7 @@ def _caption_above(page: CleanPage) -> None:
         return
     caption = page.furniture.pop()
     page.headline = None
-    page.paragraphs.append(Paragraph(caption.text, caption.raw_start, "caption"))
+    page.paragraphs.append(Paragraph(caption.text, caption.raw_start, caption.raw_end, "caption"))
 
 
 def _section_label(page: CleanPage) -> Furniture | None:
@@ -409,6 +431,7 @@ def _body_line(page: CleanPage, line: Line, in_header: bool, read_dateline: Date
             if found.place:
                 page.dateline_place = line.text[offset + found.place[0] : offset + found.place[1]]
                 page.dateline_place_start = start + found.place[0]
+                page.dateline_place_end = start + found.place[1]
             page.furniture.append(_furniture("dateline", line, start, start + found.end))
             start += found.end
     section = "body"
@@ -423,7 +446,7 @@ def _body_line(page: CleanPage, line: Line, in_header: bool, read_dateline: Date
         end = line.start + len(line.text[: credit.start()].rstrip())
     text = line.text[start - line.start : end - line.start]
     if text:
-        page.paragraphs.append(Paragraph(text, start, section))
+        page.paragraphs.append(Paragraph(text, start, start + len(text), section))
 
 
 def _summary(page: CleanPage, text: str) -> str | None:

@@ -151,6 +151,6 @@ class Furniture:
     """Page furniture kept out of the body: read-also links, ads, widgets, credits."""
 
     kind: str  # "read_also", "ad", "widget", "follow", "credit", "caption_credit", ...
-    text: str
+    text: str  # as the raw text holds it, mis-decoded characters and all: raw[raw_start:raw_end]
     raw_start: int  # offsets into Document.text (articles.raw)
     raw_end: int

@@ -43,7 +43,9 @@ from .store import counts, remove_orphan_entities, save_article, stored_hash
 
 # Part of every article's content hash: bump it when cleaning or extraction changes,
 # so that the next ingest re-reads articles whose files have not changed.
-PIPELINE_VERSION = "8"  # 8: metadata from the text, the dateline's place, day–month swaps corrected
+PIPELINE_VERSION = (
+    "8"  # 8: metadata from the text, the dateline's place, day–month swaps corrected; scraper exports repaired
+)
 
 
 class ArticleError(Exception):

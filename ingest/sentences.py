@@ -4,12 +4,14 @@ A sentence ends at . ! ? or … (plus any closing quotes or brackets right after
 when whitespace and then an uppercase letter, a digit or an opening quote/bracket
 follow. Requiring whitespace keeps numbers ("1.679 personel", "pukul 10.30 WIB")
 whole; requiring what a sentence starts with keeps a mid-sentence ellipsis
-("... kemajuan") and a quote's lowercase attribution ("!” kata dia") whole. Three
+("... kemajuan") and a quote's lowercase attribution ("!” kata dia") whole. Four
 things veto an end:
 
 * the period closes an abbreviation or an initial ("Dr.", "Jl.", "dll.", "S.H.",
   "Dmitry S. Peskov"), unless a closing quote or bracket follows it ("... dll.)
   Kemudian"): nothing that continues a name comes after those;
+* the period closes a list item's number ("1. Beasiswa prestasi ..."), all the
+  sentence holds so far;
 * it falls inside brackets, such as a source note "(Menurut AFP. Reuters)";
 * it falls inside a quotation that closes later in the same paragraph. Indonesian
   news quotes several sentences and then names the speaker ("... Mari kita lihat,"
@@ -60,6 +62,7 @@ _LONGEST = max(map(len, ABBREVIATIONS)) + 2  # room for an opener such as "(" or
 _WORD_BEFORE = re.compile(rf"(?<!\S)\S{{1,{_LONGEST}}}\Z")
 _DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
 _PAIRED = re.compile(r"[“”„\"()\[\]{}]")
+_ITEM_DIGITS = 3  # "12." opening a sentence numbers an item; "2019." is a year
 _CLOSES_BRACKET = {")": "(", "]": "[", "}": "{"}
 
 
@@ -76,7 +79,7 @@ def split_sentences(text: str) -> list[Span]:
             if not (following.isupper() or following.isdigit() or following in _OPENERS):
                 continue
             bare_period = match.group(1) == "." and not match.group(2)
-            if bare_period and _ends_abbreviation(text, match.start()):
+            if bare_period and (ends_abbreviation(text, match.start()) or _is_item_number(text, sentence_start, match)):
                 continue
             split = match.end(2)
             if protected is None:
@@ -91,7 +94,13 @@ def split_sentences(text: str) -> list[Span]:
     return spans
 
 
-def _ends_abbreviation(text: str, period: int) -> bool:
+def _is_item_number(text: str, sentence_start: int, match: re.Match) -> bool:
+    """Whether the period closes a list item's number, all the sentence holds so far: "1. Beasiswa ..."."""
+    number = text[sentence_start : match.start()]
+    return len(number) <= _ITEM_DIGITS and number.isdigit()
+
+
+def ends_abbreviation(text: str, period: int) -> bool:
     """Whether the word right before the period at `period` is an abbreviation or initial."""
     word = _WORD_BEFORE.search(text, max(0, period - _LONGEST), period)
     if word is None:

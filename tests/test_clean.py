@@ -125,7 +125,7 @@ def test_seed_bodies_hold_no_furniture_and_offsets_point_into_raw(path):
     ):
         assert marker not in page.body
     for paragraph in page.paragraphs:
-        assert raw[paragraph.raw_start : paragraph.raw_start + len(paragraph.text)] == paragraph.text
+        assert raw[paragraph.raw_start : paragraph.raw_end] == paragraph.text
     for item in page.furniture:
         assert raw[item.raw_start : item.raw_end] == item.text
 
