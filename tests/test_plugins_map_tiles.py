@@ -70,7 +70,10 @@ def test_serve_online_tiles_sets_the_switch(monkeypatch, tmp_path):
 
     from ingest import serve
 
-    monkeypatch.delenv("NEWSARCHIVE_TILES", raising=False)
+    # set, then deleted: monkeypatch records the variable's absence, so the value serve.run sets
+    # below is undone after the test (delenv alone records nothing for a variable that is not set)
+    monkeypatch.setenv("NEWSARCHIVE_TILES", "offline")
+    monkeypatch.delenv("NEWSARCHIVE_TILES")
     monkeypatch.setattr(datasette.cli.cli, "main", lambda **kwargs: None)
     serve.run(tmp_path / "x.db")
     assert "NEWSARCHIVE_TILES" not in os.environ
