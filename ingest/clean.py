@@ -291,9 +291,7 @@ def _drop_repeated_captions(page: CleanPage) -> None:
     body_texts = {_letters(paragraph.text) for paragraph in page.paragraphs if paragraph.section == "body"}
     for paragraph in [p for p in page.paragraphs if p.section == "caption" and _letters(p.text) in body_texts]:
         page.paragraphs.remove(paragraph)
-        page.furniture.append(
-            Furniture("caption_repeat", paragraph.text, paragraph.raw_start, paragraph.raw_start + len(paragraph.text))
-        )
+        page.furniture.append(Furniture("caption_repeat", paragraph.text, paragraph.raw_start, paragraph.raw_end))
 
 
 def _is_trailer(text: str) -> bool:
