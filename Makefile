@@ -69,7 +69,7 @@ bench-partitions: install
 # Extraction quality against the hand-labelled sets in ingest/evalset/ (floors: tests/test_evaluation.py);
 # the real set read with its URLs and as bare text.
 eval: install
-	$(BIN)/python -m ingest.evaluation
+	$(BIN)/python -m ingest.evaluate.evaluation
 
 # Load test (issue 6): not part of `make test`. Loopback only; writes docs/loadtest.md.
 CLIENTS ?= 32

@@ -20,12 +20,12 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from ingest.clean import clean
-from ingest.filed_from import place_test
-from ingest.gazetteer import load_gazetteer
+from ingest.extract.clean import clean
+from ingest.extract.filed_from import place_test
+from ingest.extract.gazetteer import load_gazetteer
+from ingest.extract.published import parse_date, published, url_date
 from ingest.models import Document
-from ingest.published import parse_date, published, url_date
-from ingest.sources import documents_in
+from ingest.read.sources import documents_in
 
 
 def measure(path: Path) -> dict:

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import yaml
 
-from ingest.clean import clean
-from ingest.sentences import sentences_of
+from ingest.extract.clean import clean
+from ingest.extract.sentences import sentences_of
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,7 +8,7 @@ the tests check behaviour, timings belong here).
   (Datasette's client, as `newsarchive serve` configures it), and a `/-/versions.json` sent
   while it is being built: the seconds each took; then the median of `--repeat` more views;
 - warc: a `.warc.gz` whose one header line inflates to `--warc-line-mb` MB, read by
-  `ingest.warc.warc_items` in a child process: its peak RSS and seconds;
+  `ingest.read.warc.warc_items` in a child process: its peak RSS and seconds;
 - sql: `printf('%.*c', 900000000, 'x')`, `randomblob(100000000)`, sixty 30 MB values and
   two 50 MB ones (just under the cap on one query's rows) through `?sql=`: the status, the
   bytes answered, the seconds taken and the peak RSS so far;
@@ -40,8 +40,8 @@ def article_db(folder: Path, sentences: int, marked: bool = True) -> tuple[Path,
     """A fresh archive holding the long article (`bench/long_article.py`) of `sentences`
     sentences, each with a mention and a quote unless not `marked`."""
     from bench.long_article import long_article
-    from ingest.schema import open_database
-    from ingest.store import save_article
+    from ingest.store.articles import save_article
+    from ingest.store.schema import open_database
 
     article = long_article(sentences, marked)
     path = folder / "long.db"
@@ -57,7 +57,7 @@ def site(path: Path):
     import yaml
     from datasette.app import Datasette
 
-    from ingest.serve import SETTINGS, site_file
+    from ingest.serve.app import SETTINGS, site_file
 
     return Datasette(
         immutables=[str(path)],
@@ -122,7 +122,7 @@ def warc_with_long_line(path: Path, megabytes: int) -> None:
 CHILD = """
 import json, sys, time
 from pathlib import Path
-from ingest.warc import warc_items
+from ingest.read.warc import warc_items
 started = time.perf_counter()
 items = [type(item).__name__ + ": " + str(item)[:160] for item in warc_items(Path(sys.argv[1]), "x.warc.gz")]
 # VmHWM, not ru_maxrss: the latter keeps the parent's peak across fork and exec

@@ -39,16 +39,16 @@ import sqlite_utils
 
 from bench import query_bench, single_line
 from bench.generate import generate
-from ingest import meta, sentences
-from ingest.clean import clean
-from ingest.dates import find_dates
-from ingest.entities import Extractor
-from ingest.passages import update_passages
-from ingest.pipeline import build_article
-from ingest.quotes import find_quotes
-from ingest.schema import open_database
-from ingest.sources import find_files, read_documents
-from ingest.store import FTS_TOKENIZE, save_article
+from ingest.extract import meta, sentences
+from ingest.extract.build import build_article
+from ingest.extract.clean import clean
+from ingest.extract.dates import find_dates
+from ingest.extract.entities import Extractor
+from ingest.extract.quotes import find_quotes
+from ingest.read.sources import find_files, read_documents
+from ingest.store.articles import FTS_TOKENIZE, save_article
+from ingest.store.passages import update_passages
+from ingest.store.schema import open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -422,7 +422,7 @@ def markdown(results: dict) -> str:
         "Stage functions called directly over the first articles of each corpus (one process,",
         "gazetteer already loaded). *gazetteer* is the time in gazetteer look-ups (names and the",
         "places' coordinates: the geocoding), out of *extract*; *fts* is what the FTS triggers add",
-        "to *write*; *passages* is the shared-passage index over the sample (ingest/passages.py).",
+        "to *write*; *passages* is the shared-passage index over the sample (ingest/store/passages.py).",
         "",
         "| articles | sample | " + " | ".join(STAGES) + " |",
         "|---:|---:|" + "---:|" * len(STAGES),

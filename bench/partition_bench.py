@@ -15,7 +15,7 @@ partitions (`ingest --archive DIR --partition month`), ingested and served.
   words, and the entity page of the most mentioned entity; and the common word in one month
   (`from`/`to` on one file, `period=` across partitions: one partition answers). Every pair is
   checked to give the same total (search) or the same places and counts (map) before it is
-  timed; where either side bounds a large match set (ingest/search.py's `run`, in one file or
+  timed; where either side bounds a large match set (ingest/serve/search.py's `run`, in one file or
   in each partition: "more than", "at least") or counts its months in a sample, the other
   side's exact total is checked against the bound.
 
@@ -51,11 +51,11 @@ from urllib.parse import urlencode
 
 from bench.generate import generate
 from bench.scale_archive import scale
-from ingest import meta
-from ingest.archive import partition_files, period_of
-from ingest.clean import clean
-from ingest.serve import ServerProcess
-from ingest.sources import find_files, read_documents
+from ingest.extract import meta
+from ingest.extract.clean import clean
+from ingest.read.sources import find_files, read_documents
+from ingest.serve.app import ServerProcess
+from ingest.store.partitions import partition_files, period_of
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2024
@@ -182,7 +182,7 @@ def check(name: str, one: bytes, parts: bytes) -> None:
     if name.startswith("search"):
         a, b = json.loads(one), json.loads(parts)
         # either may bound a large match set's total and count its months in a sample
-        # (ingest/search.py's `run`, in each partition): a bound never passes an exact total
+        # (ingest/serve/search.py's `run`, in each partition): a bound never passes an exact total
         if not _consistent(a, b) or not _consistent(b, a):
             raise Mismatch(f"one file {a['total_is']} {a['total']} matches, partitions {b['total_is']} {b['total']}")
         if a["counted_among"] is None and b["counted_among"] is None and a["by_month"] != b["by_month"]:

@@ -1,7 +1,7 @@
 """Query benchmark: pages of a real Datasette process against the same SQL run in sqlite3.
 
 The server is started as `newsarchive serve` starts it (`python -m ingest serve --db DB`,
-immutable, metadata.yml, plugins/, the settings in ingest/serve.py) on a free loopback port,
+immutable, metadata.yml, plugins/, the settings in ingest/serve/app.py) on a free loopback port,
 and asked one request at a time (a keep-alive connection per case). Cases:
 
 - the `search` canned query for a common word, a rare name, a "phrase" and a stemmed form;
@@ -11,7 +11,7 @@ and asked one request at a time (a keep-alive connection per case). Cases:
   facets: `serve` turns them off, they cost one query per column);
 - the research desk's pages (issue 13): /search with filters, counts and a later page, its
   Atom feed, an entity page with its chart, /timeline and the home page; the raw side runs the
-  SQL those pages run (ingest/search.py's queries, the plugins' and canned queries' SQL);
+  SQL those pages run (ingest/serve/search.py's queries, the plugins' and canned queries' SQL);
 - a CSV stream of every sentence (`sentences.csv?_stream=on&_size=max`), in MB/s.
 
 Each page is timed as HTML (what a reader opens) and as JSON (what a script or the map
@@ -58,7 +58,7 @@ from urllib.parse import urlencode
 import yaml
 from datasette.utils import escape_fts, tilde_encode
 
-from ingest.serve import ServerProcess
+from ingest.serve.app import ServerProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -373,8 +373,8 @@ def statements_run(raw, statements):
 
 
 def search_run(raw, params: dict):
-    """`run` for a search desk page: ingest/search.py's `run`, its statements in sqlite3."""
-    from ingest import search as desk
+    """`run` for a search desk page: ingest/serve/search.py's `run`, its statements in sqlite3."""
+    from ingest.serve import search as desk
 
     search = desk.Search.from_args(params)
 

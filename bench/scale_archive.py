@@ -15,8 +15,8 @@ holding `factor` times as many articles, as a bigger corpus from `bench/generate
 
 Then the counts the ingest keeps (`entities.mentions`, `places.mentions`, the clusters'
 sentence and article counts and, where the archive has them, the counts of migration 0006:
-`ingest.store.refresh_desk_counts`) are recounted,
-the FTS indexes are rebuilt (`ingest.store.create_fts`), and the shared-passage mark is set
+`ingest.store.articles.refresh_desk_counts`) are recounted,
+the FTS indexes are rebuilt (`ingest.store.articles.create_fts`), and the shared-passage mark is set
 past the last sentence, so the copy is served as it is and never indexed again.
 
 What it is not: the real bench run. Entities, outlets and wording do not grow with the copy
@@ -96,7 +96,7 @@ def columns(connection: sqlite3.Connection, table: str) -> list[str]:
 
 def scale(source: Path, out: Path, factor: int, shift_days: int = 1, log=print) -> dict:
     """Write OUT as SOURCE with every article `factor` times; returns the row counts."""
-    from ingest import store
+    from ingest.store import articles as store
 
     if factor < 1:
         raise ValueError("factor must be at least 1")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from ingest import __version__
 
 
 @click.group()
@@ -84,10 +84,10 @@ def ingest(ctx, paths, db_path, workers, columns, archive_dir, granularity):
     """
     from click.core import ParameterSource
 
-    from .lock import IngestLocked
-    from .pipeline import ingest_paths
-    from .store import StoreError
-    from .tabular import parse_columns
+    from ingest.pipeline import ingest_paths
+    from ingest.read.tabular import parse_columns
+    from ingest.store.articles import StoreError
+    from ingest.store.lock import IngestLocked
 
     try:
         mapping = parse_columns(columns)
@@ -108,7 +108,7 @@ def ingest(ctx, paths, db_path, workers, columns, archive_dir, granularity):
     }
     try:
         if archive_dir is not None:
-            from .archive import ArchiveError, ingest_archive
+            from ingest.store.partitions import ArchiveError, ingest_archive
 
             try:
                 summary = ingest_archive(paths, archive_dir, granularity, **options)
@@ -178,7 +178,7 @@ def serve(ctx, archive_dir, db_path, host, port, live, online_tiles, crossdb):
     """
     from click.core import ParameterSource
 
-    from .serve import CROSSDB_LIMIT, archive_files, run
+    from ingest.serve.app import CROSSDB_LIMIT, archive_files, run
 
     if archive_dir is None:
         if not Path(db_path).is_file():

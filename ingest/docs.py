@@ -12,8 +12,8 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 
-from .cli import cli
-from .serve import site_file
+from ingest.cli import cli
+from ingest.serve.app import site_file
 
 
 def cli_help() -> str:
@@ -29,7 +29,7 @@ def cli_help() -> str:
 def schema_table() -> str:
     """Every table and view of a new archive: its columns as SQLite has them, and what it holds
     as metadata.yml describes it (the tables a researcher never opens last)."""
-    from .schema import open_database
+    from ingest.store.schema import open_database
 
     described = yaml.safe_load(site_file("metadata.yml").read_text(encoding="utf-8"))["databases"]["archive"]["tables"]
     with tempfile.TemporaryDirectory() as folder:
@@ -57,6 +57,6 @@ def schema_table() -> str:
 
 def quality_tables() -> str:
     """`make eval`'s figures: the real set's test and dev splits, then the curated set."""
-    from .evaluation import evaluate, real_table
+    from ingest.evaluate.evaluation import evaluate, real_table
 
     return f"{real_table()}\n\nThe curated set:\n\n{evaluate().table()}"

@@ -15,7 +15,6 @@ transaction, so the database never holds half an article.
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -24,32 +23,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain, islice
 
-from . import meta
-from .clean import clean
-from .dateline import SECTION as DATELINE
-from .dates import find_dates
-from .decoding import printable
-from .entities import Extractor
-from .filed_from import place_mention, place_test
-from .lock import holding_ingest_lock
-from .models import Article, Document
-from .passages import PassageSummary, update_passages
-from .published import published
-from .quotes import find_quotes
-from .schema import open_database
-from .sentences import sentences_of
-from .sources import Skipped, SourceError, documents_in, failure_reason, find_files
-from .store import counts, remove_orphan_entities, save_article, stored_hash
-
-# Part of every article's content hash: bump it when cleaning or extraction changes,
-# so that the next ingest re-reads articles whose files have not changed.
-PIPELINE_VERSION = (
-    "8"  # 8: metadata from the text, the dateline's place, day–month swaps corrected; scraper exports repaired
-)
-
-
-class ArticleError(Exception):
-    """A document that can be read but holds no article."""
+from ingest.extract.build import ArticleError, article_id, build_article, content_hash
+from ingest.extract.entities import Extractor
+from ingest.models import Article, Document
+from ingest.read.decoding import printable
+from ingest.read.sources import Skipped, SourceError, documents_in, failure_reason, find_files
+from ingest.store.articles import counts, remove_orphan_entities, save_article, stored_hash
+from ingest.store.lock import holding_ingest_lock
+from ingest.store.passages import PassageSummary, update_passages
+from ingest.store.schema import open_database
 
 
 @dataclass
@@ -85,67 +67,6 @@ class Summary:
         if self.duplicates:
             parts.append(f"{self.duplicates} repeats of an article read earlier in this run (same URL)")
         return "\nskipped: " + "; ".join(parts)
-
-
-def article_id(document: Document) -> str:
-    """Stable across runs: from the article's URL if it has one, else from its source path."""
-    return hashlib.sha1((document.url or document.source).encode("utf-8")).hexdigest()[:16]
-
-
-def content_hash(document: Document) -> str:
-    parts = [
-        PIPELINE_VERSION,
-        document.text,
-        document.title,
-        document.outlet,
-        document.published,
-        document.url,
-        document.language,
-        document.source,
-    ]
-    if document.author:  # only then: the hashes of articles without one stay as they were
-        parts.append(document.author)
-    return hashlib.sha256("\x1f".join(part or "" for part in parts).encode("utf-8")).hexdigest()
-
-
-def build_article(document: Document, extractor: Extractor) -> Article:
-    """Everything the store writes for one document; pure (no database, no files)."""
-    gazetteer = extractor.gazetteer
-    page = clean(document.text, document.title, place_test(gazetteer))
-    page.keep_dateline_place()
-    sentences = sentences_of(page)
-    prose = [sentence for sentence in sentences if sentence.section != DATELINE]
-    if not prose:
-        raise ArticleError(f"{document.source}: no article text left after removing page furniture")
-    lead = next((sentence for sentence in prose if sentence.section == "body"), prose[0])  # not a caption
-    title, title_from = meta.title_of(page, lead.text, document.title)
-    mentions = extractor.extract(prose)
-    mentions = sorted(
-        mentions + place_mention(sentences, mentions, gazetteer), key=lambda m: (m.sentence_position, m.char_start)
-    )
-    date = published(page, document.published, document.url)
-    return Article(
-        id=article_id(document),
-        source=document.source,
-        format=document.format,
-        raw=document.text,
-        body=page.body,
-        content_hash=content_hash(document),
-        title=title,
-        title_from=title_from,
-        outlet=meta.outlet_name(page, document.outlet, document.url),
-        published=date.date,
-        published_from=date.source,
-        published_stated=date.stated,
-        language=meta.language_of(page.body, document.language),
-        url=document.url,
-        author=document.author,
-        sentences=sentences,
-        mentions=mentions,
-        quotes=find_quotes(prose, mentions),
-        dates=find_dates(prose, date.date),
-        furniture=page.furniture,
-    )
 
 
 @holding_ingest_lock  # one ingest per database at a time (issue 6); raises lock.IngestLocked

@@ -5,7 +5,7 @@ cleaning removed folded below the text, the source URL linked, and a small map o
 
 Mentions' offsets point into their sentence, sentences' into the body, so a mention starts
 at sentence.char_start + mention.char_start in `articles.body`; the queries below give every
-offset into the body. The body is laid out as HTML by `ingest.article_body`, every value from
+offset into the body. The body is laid out as HTML by `ingest.serve.article_body`, every value from
 the article escaped: nothing from the article is ever markup. All of it is done in a worker
 thread, in time that grows with the article (an article of 10,000 sentences once took minutes
 on the event loop, and every other request waited).
@@ -15,7 +15,7 @@ from datasette import hookimpl
 from datasette.utils import tilde_encode
 from datasette.utils.asgi import NotFound, Response
 
-from ingest.article_body import body_html, first_by, pieces, quotes_html, segments
+from ingest.serve.article_body import body_html, first_by, pieces, quotes_html, segments
 
 MENTIONS_SQL = """
 select s.char_start + m.char_start as start, s.char_start + m.char_end as end,

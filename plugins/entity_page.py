@@ -16,7 +16,7 @@ import re
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
-from ingest.charts import bars, over_time
+from ingest.serve.charts import bars, over_time
 
 ENTITY_SQL = """
 select e.*, p.latitude, p.longitude, p.kind, p.country_code

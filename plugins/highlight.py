@@ -16,7 +16,7 @@ import unicodedata
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
-from ingest.stem import WORD, stem_word
+from ingest.extract.stem import WORD, stem_word
 
 MARK_TAGS = re.compile(r"</?mark>")
 

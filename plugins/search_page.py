@@ -1,4 +1,4 @@
-"""/search: the search desk. Sentences matching the words (ingest/search.py), narrowed by
+"""/search: the search desk. Sentences matching the words (ingest/serve/search.py), narrowed by
 outlet, date from/to, language and an entity mentioned in the same sentence or article; the
 total, counts by outlet and by month, a page of results newest first (headline linked to the
 article at that sentence, outlet, date, marked snippet) and links to the next pages, and a
@@ -6,7 +6,7 @@ chart of the matches per month (its data: /search.csv?...&by=month). Every choic
 URL; /search.json gives the same as data, /search.csv the page's rows (`?by=outlet` or
 `?by=month`: the counts instead).
 
-Where the match set is larger than ingest/search.py's CAP (10,000 sentences), the counts are
+Where the match set is larger than ingest/serve/search.py's CAP (10,000 sentences), the counts are
 those of its matches among the 10,000 most recently added sentences and the total may be a
 bound ("more than", "at least"): the page says so wherever it shows them (`total_is`,
 `counted_among` in the JSON).
@@ -20,8 +20,8 @@ from datasette.database import QueryInterrupted
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from ingest.charts import bars, over_time
-from ingest.search import NO_MATCHES, UNKNOWN, Search, run
+from ingest.serve.charts import bars, over_time
+from ingest.serve.search import NO_MATCHES, UNKNOWN, Search, run
 
 OUTLETS_SQL = "select distinct outlet from articles where outlet is not null order by outlet"
 LANGUAGES_SQL = "select distinct language from articles where language is not null order by language"

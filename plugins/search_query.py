@@ -23,7 +23,7 @@ import re
 
 from datasette import hookimpl
 
-from ingest.stem import WORD, stem_text
+from ingest.extract.stem import WORD, stem_text
 
 MATCH_NOTHING = '""'
 PART = re.compile(r'"([^"]*)"|(\S+)')  # a closed quotation, or a run of non-space characters

@@ -7,7 +7,7 @@ them all."""
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from ingest.charts import bars, over_time
+from ingest.serve.charts import bars, over_time
 
 SHOWN = 100
 

@@ -27,7 +27,7 @@ from support import (
 )
 
 from ingest.models import Article
-from ingest.serve import SETTINGS, ServerProcess, datasette_args, site_file
+from ingest.serve.app import SETTINGS, ServerProcess, datasette_args, site_file
 
 # Hypothesis checks what the code does, not how fast: its default 200 ms deadline per example
 # fails on a loaded machine (timings belong in `make bench`).

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import sqlite_utils
 
+from ingest.extract.stem import stem_text
 from ingest.models import Article, Entity, Mention, Place, Sentence
-from ingest.schema import open_database
-from ingest.serve import ServerProcess, free_port
-from ingest.stem import stem_text
-from ingest.store import save_article
+from ingest.serve.app import ServerProcess, free_port
+from ingest.store.articles import save_article
+from ingest.store.schema import open_database
 
 __all__ = ["free_port"]
 

@@ -10,10 +10,10 @@ import pytest
 import sqlite_utils
 from support import MOSCOW, ROOT, SEEDS, article_from_sentences, save
 
-from ingest.archive import partition_files
 from ingest.models import Entity
-from ingest.schema import open_database
-from ingest.store import entity_id
+from ingest.store.articles import entity_id
+from ingest.store.partitions import partition_files
+from ingest.store.schema import open_database
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from ingest.store import entity_id
+from ingest.store.articles import entity_id
 
 PUTIN = "Q7747"
 

@@ -1,5 +1,5 @@
 """Several partitions ingested at once by separate processes: one writer per partition (the
-ingest lock of ingest/lock.py on each file), so processes writing different periods run side
+ingest lock of ingest/store/lock.py on each file), so processes writing different periods run side
 by side, and articles for a partition another ingest holds are reported, not written, while
 the rest go in; the next run brings them in."""
 
@@ -9,8 +9,8 @@ import sys
 import sqlite_utils
 from support import ROOT, SEEDS
 
-from ingest.archive import partition_files, partition_path
-from ingest.lock import IngestLock
+from ingest.store.lock import IngestLock
+from ingest.store.partitions import partition_files, partition_path
 
 
 def command(folder, *paths):

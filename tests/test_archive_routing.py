@@ -13,7 +13,7 @@ import pytest
 import sqlite_utils
 from support import ROOT, SEEDS
 
-from ingest.archive import partition_files, period_of
+from ingest.store.partitions import partition_files, period_of
 
 
 def run_ingest(*args, cwd=ROOT):

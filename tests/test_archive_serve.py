@@ -9,8 +9,8 @@ import httpx
 import sqlite_utils
 from support import SEEDS, ingest_archive
 
-from ingest.archive import partition_files
-from ingest.serve import CROSSDB_LIMIT, ServerProcess, datasette_args
+from ingest.serve.app import CROSSDB_LIMIT, ServerProcess, datasette_args
+from ingest.store.partitions import partition_files
 
 
 def test_every_partition_is_a_database(archive_http):

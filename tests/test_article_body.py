@@ -1,4 +1,4 @@
-"""ingest/article_body.py: an article's body cut at its mentions, quotes, shared passages and
+"""ingest/serve/article_body.py: an article's body cut at its mentions, quotes, shared passages and
 sentences in one pass, and written as HTML. Any offsets at all (out of range, overlapping,
 empty) leave every character of the body in place, once, escaped."""
 
@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.article_body import body_html, pieces, segments
+from ingest.serve.article_body import body_html, pieces, segments
 
 URLS = {"members": "/a/passage_members", "mentions": "/a/mentions_of", "quotes": "/a/quotes_by"}
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from support import article_from_sentences, copy_with_article
 
-from ingest.article_body import pieces, segments
+from ingest.serve.article_body import pieces, segments
 
 
 def test_segments_are_grouped_by_sentence_and_keep_every_character():

@@ -18,7 +18,7 @@ from support import MOSCOW, article_from_sentences, copy_with_article, free_port
 from test_browser import browser, wait_for_markers  # noqa: F401  (fixture: headless chromium)
 
 from ingest.models import Entity, Place
-from ingest.serve import datasette_args
+from ingest.serve.app import datasette_args
 
 WORD = "zebrakuda"  # a word only the hostile sentences hold, to filter the map to them
 PERSON = Entity("person:hostile", "<img src=x onerror=alert('person')>", "person")

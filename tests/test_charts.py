@@ -1,11 +1,11 @@
-"""Charts (ingest/charts.py, templates/_chart.html): the layout, and on each page the bars
+"""Charts (ingest/serve/charts.py, templates/_chart.html): the layout, and on each page the bars
 carry the same counts as the CSV the chart links to."""
 
 import csv
 import io
 import re
 
-from ingest.charts import MAX_MONTHS, bars, over_time
+from ingest.serve.charts import MAX_MONTHS, bars, over_time
 
 
 def test_months_are_filled_in_and_long_spans_counted_by_year():

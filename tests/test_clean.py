@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.clean import clean, furniture_kind
+from ingest.extract.clean import clean, furniture_kind
 
 SEEDS = sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))
 

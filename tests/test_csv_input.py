@@ -8,8 +8,8 @@ import pytest
 from test_cli import run
 from test_sources import write
 
-from ingest.sources import SourceError, iter_documents, read_documents
-from ingest.tabular import parse_columns
+from ingest.read.sources import SourceError, iter_documents, read_documents
+from ingest.read.tabular import parse_columns
 
 LEAD = "Presiden meresmikan bendungan baru di Jawa Tengah pada hari Senin, kata juru bicara Istana kepada wartawan."
 SECOND = "Bendungan itu akan mengairi dua puluh ribu hektare sawah di tiga kabupaten, ujar menteri pekerjaan umum."

@@ -1,6 +1,6 @@
 import pytest
 
-from ingest.dates import find_dates
+from ingest.extract.dates import find_dates
 from ingest.models import Sentence
 
 

@@ -6,8 +6,8 @@ import pytest
 from support import article_from_sentences, save
 
 from ingest.models import DatedMention, Entity
-from ingest.schema import open_database
-from ingest.store import refresh_desk_counts, save_article
+from ingest.store.articles import refresh_desk_counts, save_article
+from ingest.store.schema import open_database
 
 PUTIN = Entity("Q7747", "Vladimir Putin", "person", "Q7747")
 KIM = Entity("Q56226", "Kim Jong Un", "person", "Q56226")

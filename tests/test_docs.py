@@ -10,7 +10,7 @@ import yaml
 from support import ROOT, load_plugin, site_sql
 
 from ingest.cli import cli
-from ingest.serve import site_file
+from ingest.serve.app import site_file
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 SERVING = (ROOT / "docs" / "serving.md").read_text(encoding="utf-8")

@@ -2,9 +2,9 @@
 
 import pytest
 
-from ingest.entities import Extractor, name_key
+from ingest.extract.entities import Extractor, name_key
+from ingest.extract.sentences import split_sentences
 from ingest.models import Sentence
-from ingest.sentences import split_sentences
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from ingest.realset import evalset_dir, load, problems
+from ingest.evaluate.realset import evalset_dir, load, problems
 
 
 @pytest.fixture(scope="module")

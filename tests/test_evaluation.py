@@ -5,7 +5,7 @@ Raise a floor when the extractor gets better; never lower one to make a change p
 
 import pytest
 
-from ingest.evaluation import (
+from ingest.evaluate.evaluation import (
     Scores,
     date_written_in,
     evaluate,

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from test_html_input import NEWS_PAGE
 
-from ingest import extraction_benchmark
-from ingest.extraction_benchmark import benchmark_dir, predictions, score, table
+from ingest.evaluate import extraction_benchmark
+from ingest.evaluate.extraction_benchmark import benchmark_dir, predictions, score, table
 
 SCORE_PY = textwrap.dedent("""
     import json, re, sys
@@ -63,7 +63,7 @@ def make_benchmark(folder: Path) -> Path:
 
 def test_the_folder_is_found_beside_the_project_or_where_it_is_pointed(tmp_path, monkeypatch):
     monkeypatch.delenv(extraction_benchmark.ENV_VARIABLE, raising=False)
-    root = Path(extraction_benchmark.__file__).resolve().parent.parent
+    root = Path(extraction_benchmark.__file__).resolve().parents[2]
     assert benchmark_dir() == root.parent / "shared" / "benchmarks" / "article-extraction"
     monkeypatch.setenv(extraction_benchmark.ENV_VARIABLE, str(tmp_path / "env"))
     assert benchmark_dir() == tmp_path / "env"

@@ -19,7 +19,7 @@ import httpx
 import pytest
 from support import ROOT, free_port, start_server, stop_server
 
-from ingest.lock import IngestLock, IngestLocked, lock_path
+from ingest.store.lock import IngestLock, IngestLocked, lock_path
 
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 COPIES = 80  # 400 articles: a few seconds of work, long enough to be killed part-way many times

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ingest.gazetteer import KINDS, QID, TYPES, GazetteerMatch, load_gazetteer
+from ingest.extract.gazetteer import KINDS, QID, TYPES, GazetteerMatch, load_gazetteer
 from ingest.models import Entity
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,10 +6,10 @@ from contextlib import contextmanager
 
 import pytest
 
-from ingest.decoding import SourceError
 from ingest.models import Document
-from ingest.sources import find_files
-from ingest.tabular import MAX_FIELD_BYTES, tabular_items
+from ingest.read.decoding import SourceError
+from ingest.read.sources import find_files
+from ingest.read.tabular import MAX_FIELD_BYTES, tabular_items
 
 SENTENCES = (
     "Presiden Rusia Vladimir Putin bertemu pemimpin Korea Utara Kim Jong Un di Kosmodrom Vostochny. "

@@ -15,7 +15,7 @@ from datasette.plugins import pm
 from support import copy_with_article
 
 from bench.long_article import QUOTED, long_article
-from ingest.article_body import pieces, segments
+from ingest.serve.article_body import pieces, segments
 
 SENTENCES = 10_000
 

@@ -13,7 +13,7 @@ import pytest
 from datasette.app import Datasette
 from support import load_plugin
 
-from ingest.serve import SETTINGS, site_file
+from ingest.serve.app import SETTINGS, site_file
 
 network_page = load_plugin("network_page")
 

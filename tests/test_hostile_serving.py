@@ -1,7 +1,7 @@
 """Serving and ingesting the same archive at once. An ingest into an archive served immutable
 (`newsarchive serve` without --live) made the server answer 500 "database disk image is
 malformed" on /search and /article during and after it, and stale counts until restarted,
-with no word to the user. The design chosen (ingest/lock.py, ingest/serve.py; docs/serving.md
+with no word to the user. The design chosen (ingest/store/lock.py, ingest/serve/app.py; docs/serving.md
 says why): an immutable server holds a shared lock on `<db>.lock` while it runs, so an ingest
 is refused while one serves the file, and a server is refused while an ingest writes it;
 `--live` serves a file an ingest may write, and takes no lock. The lock file goes with the last
@@ -15,8 +15,8 @@ import sys
 import pytest
 from support import ROOT, free_port
 
-from ingest.lock import ArchiveServed, IngestLock, IngestLocked, ServingLock, lock_path
-from ingest.serve import ServerProcess
+from ingest.serve.app import ServerProcess
+from ingest.store.lock import ArchiveServed, IngestLock, IngestLocked, ServingLock, lock_path
 
 
 def ingest(db, *paths):

@@ -60,7 +60,7 @@ async def test_the_limits_are_on_every_connection_the_site_opens(archive_db):
     """Every database's, _memory's included (where --crossdb attaches the partitions)."""
     from datasette.app import Datasette
 
-    from ingest.serve import site_file
+    from ingest.serve.app import site_file
 
     ds = Datasette([str(archive_db)], crossdb=True, plugins_dir=str(site_file("plugins")))
     assert "_memory" in ds.databases

@@ -1,7 +1,7 @@
 """Hostile web archives: records built to take memory or time out of all proportion to their
 size. warcio reads a header line of any length (a 2.3 MB .warc.gz whose one header line
 inflates to 2.2 GB took 6.6 GB), any number of header lines, and inflates a gzip member however
-far it goes. Now each is cut off at a limit (ingest/warc_limits.py), reported with the file and
+far it goes. Now each is cut off at a limit (ingest/read/warc_limits.py), reported with the file and
 the record's offset, and the records after it still go in. Every file is made here.
 """
 
@@ -9,10 +9,10 @@ import gzip
 import tracemalloc
 import zlib
 
-from ingest.decoding import SourceError
 from ingest.models import Document
-from ingest.warc import warc_items
-from ingest.warc_limits import MAX_HEADER_BYTES, MAX_LINE_BYTES
+from ingest.read.decoding import SourceError
+from ingest.read.warc import warc_items
+from ingest.read.warc_limits import MAX_HEADER_BYTES, MAX_LINE_BYTES
 
 HTML = (
     b"<html><head><title>Berita baik</title></head><body><article><p>Presiden bertemu para menteri di "

@@ -4,9 +4,9 @@ with its title, date, site name and URL; our furniture rules still run on its te
 import pytest
 from test_sources import read_one, write
 
-from ingest.clean import clean
-from ingest.htmlpage import block_text, fragment_text
-from ingest.sources import SourceError, read_documents
+from ingest.extract.clean import clean
+from ingest.read.htmlpage import block_text, fragment_text
+from ingest.read.sources import SourceError, read_documents
 
 # A news page as Indonesian outlets lay them out: menus, a breadcrumb, share buttons, the
 # article with a read-also box in it, a list of related stories, comments and a footer.

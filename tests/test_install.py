@@ -12,7 +12,7 @@ import httpx
 import pytest
 from support import ROOT, SEEDS
 
-from ingest.serve import ServerProcess, free_port
+from ingest.serve.app import ServerProcess, free_port
 
 
 def checkout_copy(destination: Path) -> Path:
@@ -59,7 +59,7 @@ def test_the_wheel_carries_the_site_and_the_evaluation_set(installed, tmp_path):
         [
             installed / "python",
             "-c",
-            "from ingest.serve import site_file; "
+            "from ingest.serve.app import site_file; "
             "print(*(site_file(n) for n in ('metadata.yml', 'plugins', 'templates', 'seeds')))",
         ],
         cwd=tmp_path,
@@ -70,7 +70,7 @@ def test_the_wheel_carries_the_site_and_the_evaluation_set(installed, tmp_path):
     for path in map(Path, result.stdout.split()):
         assert path.exists() and "site-packages" in str(path) and not path.is_symlink(), path
     check = subprocess.run(
-        [installed / "python", "-m", "ingest.realset", "check"], cwd=tmp_path, capture_output=True, text=True
+        [installed / "python", "-m", "ingest.evaluate.realset", "check"], cwd=tmp_path, capture_output=True, text=True
     )
     assert check.returncode == 0 and ", 0 problems" in check.stdout, check.stdout
 

@@ -1,4 +1,4 @@
-"""ingest/merged.py's `search` over the partitions of the seeds archive, with caps small enough
+"""ingest/serve/merged.py's `search` over the partitions of the seeds archive, with caps small enough
 that each partition's search is bounded (counts of a sample, totals as bounds): every page
 still lists the sentences of one file's search in the same order, and the total and counts
 say what they are, never more than the whole."""
@@ -8,8 +8,8 @@ import asyncio
 import pytest
 from support import site_sql
 
-from ingest import merged
-from ingest.search import Search
+from ingest.serve import merged
+from ingest.serve.search import Search
 
 SEARCHES = [
     {"q": "Putin"},

@@ -1,7 +1,7 @@
 import pytest
 
-from ingest import meta, published
-from ingest.clean import clean
+from ingest.extract import meta, published
+from ingest.extract.clean import clean
 
 
 @pytest.mark.parametrize(

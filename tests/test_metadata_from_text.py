@@ -10,11 +10,12 @@ import sqlite3
 
 import pytest
 
-from ingest.clean import clean
-from ingest.entities import Extractor
-from ingest.filed_from import place_test
+from ingest.extract.build import build_article
+from ingest.extract.clean import clean
+from ingest.extract.entities import Extractor
+from ingest.extract.filed_from import place_test
 from ingest.models import Document
-from ingest.pipeline import build_article, ingest_paths
+from ingest.pipeline import ingest_paths
 
 LEAD = (
     "Banjir merendam tiga kecamatan di pinggir kota setelah hujan deras turun sejak pagi, dan ratusan warga "

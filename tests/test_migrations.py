@@ -1,4 +1,4 @@
-"""ingest/schema.py: an archive built by the last release before migrations is upgraded in
+"""ingest/store/schema.py: an archive built by the last release before migrations is upgraded in
 place, not refused, and ends up as a fresh ingest would have made it.
 
 `tests/data/seeds-schema3.db.gz` is seeds/ ingested by newsarchive at commit 7816b5b
@@ -14,8 +14,8 @@ import sys
 import pytest
 from support import ROOT
 
-from ingest.schema import MIGRATIONS, open_database
-from ingest.store import StoreError
+from ingest.store.articles import StoreError
+from ingest.store.schema import MIGRATIONS, open_database
 
 FIXTURE = ROOT / "tests" / "data" / "seeds-schema3.db.gz"
 

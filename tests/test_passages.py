@@ -1,4 +1,4 @@
-"""ingest/passages.py: near-duplicate sentences across articles, near-copied articles, and how
+"""ingest/store/passages.py: near-duplicate sentences across articles, near-copied articles, and how
 they are served (canned query shared_passages, "also in N articles" on the article page)."""
 
 import csv
@@ -11,9 +11,9 @@ import sqlite3
 import pytest
 from support import SEEDS, article_from_sentences, save
 
-from ingest import passages
 from ingest.pipeline import ingest_paths
-from ingest.schema import open_database
+from ingest.store import passages
+from ingest.store.schema import open_database
 
 WATSON_A = (
     "“Seperti yang telah kami peringatkan secara terbuka, perundingan senjata antara Rusia dan Korea "

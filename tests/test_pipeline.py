@@ -2,10 +2,10 @@
 
 import pytest
 
-from ingest.entities import Extractor
-from ingest.pipeline import build_article
-from ingest.realset import evalset_dir
-from ingest.sources import read_documents
+from ingest.evaluate.realset import evalset_dir
+from ingest.extract.build import build_article
+from ingest.extract.entities import Extractor
+from ingest.read.sources import read_documents
 
 UNSEEN = evalset_dir() / "written" / "unseen_article.txt"  # labelled in the curated evaluation set
 

@@ -1,10 +1,10 @@
 """plugins/article_page.py: /article/<id>, the body with mentions marked at their offsets
-(laid out by ingest/article_body.py)."""
+(laid out by ingest/serve/article_body.py)."""
 
 import html
 import re
 
-from ingest.article_body import pieces, segments
+from ingest.serve.article_body import pieces, segments
 
 
 def mention(start, end, entity_id=1):

@@ -5,7 +5,7 @@ import html
 from support import article_from_sentences, save
 
 from ingest.models import Entity
-from ingest.schema import open_database
+from ingest.store.schema import open_database
 
 
 async def test_entity_page_by_id_and_by_key(ds, archive):

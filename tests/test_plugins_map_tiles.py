@@ -68,7 +68,7 @@ async def test_the_basemap_gets_none_of_the_archives_metadata(ds, db_name):
 def test_serve_online_tiles_sets_the_switch(monkeypatch, tmp_path):
     import datasette.cli
 
-    from ingest import serve
+    from ingest.serve import app as serve
 
     # set, then deleted: monkeypatch records the variable's absence, so the value serve.run sets
     # below is undone after the test (delenv alone records nothing for a variable that is not set)

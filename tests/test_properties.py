@@ -16,12 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.clean import clean
-from ingest.entities import Extractor
+from ingest.extract.build import ArticleError, build_article
+from ingest.extract.clean import clean
+from ingest.extract.entities import Extractor
+from ingest.extract.repair import read
+from ingest.extract.sentences import split_sentences
 from ingest.models import Document
-from ingest.pipeline import ArticleError, build_article
-from ingest.repair import read
-from ingest.sentences import split_sentences
 
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -2,10 +2,10 @@
 
 import pytest
 
-from ingest.entities import Extractor
+from ingest.extract.entities import Extractor
+from ingest.extract.quotes import find_quotes, quoted_spans
+from ingest.extract.sentences import split_sentences
 from ingest.models import Sentence
-from ingest.quotes import find_quotes, quoted_spans
-from ingest.sentences import split_sentences
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,10 @@
-"""ingest/regions.py and its place in the gazetteer: Indonesia's regencies are places, not people."""
+"""ingest/extract/regions.py and its place in the gazetteer: Indonesia's regencies are places, not people."""
 
 import pytest
 
-from ingest.entities import Extractor
+from ingest.extract.entities import Extractor
+from ingest.extract.regions import aliases_of, indonesian_regions
 from ingest.models import Sentence
-from ingest.regions import aliases_of, indonesian_regions
 
 
 def test_every_province_and_unit_is_read_with_a_unique_key():

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from test_cli import run
 
-from ingest.repair import read, repaired_characters
+from ingest.extract.repair import read, repaired_characters
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = ["title", "source", "date", "time", "category", "sub-category", "content", "url"]

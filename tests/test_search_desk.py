@@ -1,4 +1,4 @@
-"""/search (plugins/search_page.py, ingest/search.py) over HTTP on the served test archive:
+"""/search (plugins/search_page.py, ingest/serve/search.py) over HTTP on the served test archive:
 the total and the counts by outlet and month are those of the whole match set, every filter
 narrows it as stated, paging walks every match once, and the HTML, JSON and CSV agree."""
 
@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from ingest.search import Search
+from ingest.serve.search import Search
 
 
 def expected(archive_sql, q, where="1", params=()):

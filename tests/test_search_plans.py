@@ -1,4 +1,4 @@
-"""ingest/search.py's `run` on the served test archive: whichever plan it picks (driven by the
+"""ingest/serve/search.py's `run` on the served test archive: whichever plan it picks (driven by the
 words, the entity, the filtered articles or a scan of the articles newest first), a page lists
 the same sentences in the same order as the plain query, and when the match set is larger
 than the cap the total and the counts say what they are (exact, "more than", "at least",
@@ -8,7 +8,7 @@ import asyncio
 
 import pytest
 
-from ingest.search import Search, run, tally
+from ingest.serve.search import Search, run, tally
 
 SEARCHES = [
     {"q": "Putin"},

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from support import ROOT, free_port, start_server, stop_server
 
-from ingest import serve
+from ingest.serve import app as serve
 
 HOSTILE_INPUTS = [
     '"',

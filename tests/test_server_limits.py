@@ -15,7 +15,7 @@ import httpx
 import pytest
 from support import free_port, start_server, stop_server
 
-from ingest.serve import SETTINGS
+from ingest.serve.app import SETTINGS
 
 RECURSIVE_CTE = "with recursive n(i) as (select 1 union all select i + 1 from n) select count(*) from n"
 CROSS_JOIN = (

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.sources import (
+from ingest.read.sources import (
     MAX_FILE_BYTES,
     SUPPORTED_SUFFIXES,
     SourceError,

@@ -1,5 +1,5 @@
-from ingest.lexicon import is_common_word
-from ingest.stem import stem_text, stem_word
+from ingest.extract.lexicon import is_common_word
+from ingest.extract.stem import stem_text, stem_word
 
 
 def test_derived_forms_share_a_stem():

@@ -13,7 +13,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from ingest.sources import Skipped, SourceError, iter_documents, read_documents
+from ingest.read.sources import Skipped, SourceError, iter_documents, read_documents
 
 LAYOUT = """<!DOCTYPE html>
 <html lang="id"><head><meta charset="utf-8"><title>{title} | Warta Contoh</title>
@@ -217,9 +217,9 @@ def test_a_file_that_is_not_a_warc_is_refused_by_name(tmp_path):
 
 
 def test_a_warc_is_not_held_to_the_size_limit_of_whole_files(tmp_path, monkeypatch):
-    import ingest.sources
+    import ingest.read.sources
 
-    monkeypatch.setattr(ingest.sources, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(ingest.read.sources, "MAX_FILE_BYTES", 1000)
     path = write_warc(tmp_path / "a.warc.gz", crawl(), True)
     assert path.stat().st_size > 1000
     assert len(read_documents(path)) == 3
@@ -291,9 +291,9 @@ def test_gzip_member_per_record(tmp_path):
 
 
 def test_big_non_html_payloads_are_skipped_unread(tmp_path, monkeypatch):
-    import ingest.warc
+    import ingest.read.warc
 
-    monkeypatch.setattr(ingest.warc, "MAX_RECORD_BYTES", 10_000)
+    monkeypatch.setattr(ingest.read.warc, "MAX_RECORD_BYTES", 10_000)
     video = b"\x00\x00\x00\x18ftypmp42" + bytes(50_000)
     big_page = page("Halaman Besar", "Halaman ini besar sekali,").replace(
         b"</article>", b"<p>" + b"kata " * 4000 + b"</p></article>"
