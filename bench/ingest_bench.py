@@ -10,7 +10,8 @@ For each corpus size (bench/generate.py makes the corpus):
 - baseline: the same bodies and sentences (from our read, clean and split stages, not
   timed) written with plain sqlite-utils `insert_all` into two tables with FTS5 kept by
   triggers, and no extraction or stemming. Only the writes are timed;
-- stage shares: the stage functions called directly over a sample of the corpus;
+- stage shares: the real `build_article` over a sample of the corpus with a stage timer
+  (ingest/extract/timing.py), and the store's writes;
 - queries: bench/query_bench.py on the archive just built (a real Datasette process);
 - once per run, one 5 MB single-line file of repeated real sentences (bench/single_line.py).
 
@@ -39,12 +40,12 @@ import sqlite_utils
 
 from bench import query_bench, single_line
 from bench.generate import generate
-from ingest.extract import meta, sentences
 from ingest.extract.build import build_article
 from ingest.extract.clean import clean
-from ingest.extract.dates import find_dates
 from ingest.extract.entities import Extractor
-from ingest.extract.quotes import find_quotes
+from ingest.extract.gazetteer import Gazetteer, load_gazetteer
+from ingest.extract.sentences import sentences_of
+from ingest.extract.timing import StageTimer
 from ingest.read.sources import find_files, read_documents
 from ingest.store.articles import FTS_TOKENIZE, save_article
 from ingest.store.passages import update_passages
@@ -52,6 +53,9 @@ from ingest.store.schema import open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The stage shares' columns, in results.json's order (other tools read it): `build_article`'s
+# stages between the bench's own (read; write, fts, passages). *stem* is no longer measured
+# apart from *split* (see `stage_shares`) and stays as null; *hash* is new.
 STAGES = [
     "read",
     "clean",
@@ -62,10 +66,12 @@ STAGES = [
     "quotes",
     "dates",
     "stem",
+    "hash",
     "write",
     "fts",
     "passages",
 ]
+REPORTED_AS = {"names": "extract"}  # build_article's stage under results.json's name for it
 
 
 def machine() -> dict:
@@ -183,7 +189,7 @@ def prepared(corpus: Path, batch: int = 1000):
                     "title": page.headline,
                     "body": page.body,
                     "raw": document.text,
-                    "sentences": [s.text for s in sentences.sentences_of(page)],
+                    "sentences": [s.text for s in sentences_of(page)],
                 }
             )
         if len(articles) >= batch:
@@ -218,76 +224,66 @@ def run_baseline(batches, db_path: Path) -> dict:
     return {"seconds": seconds, "cpu_seconds": cpu, "db_bytes": db_bytes(db_path)}
 
 
-def stage_shares(corpus: Path, sample: int, work: Path) -> dict:
-    """Seconds per stage over the first `sample` files, each stage function called directly,
-    as `build_article` and the ingest call them.
+class TimedGazetteer:
+    """The gazetteer with its look-ups timed as the stage "gazetteer" (names and the places'
+    coordinates: the geocoding), inside whichever of `build_article`'s stages makes them; the
+    rest is the gazetteer's own. Handed to `Extractor` as its gazetteer: nothing is patched."""
 
-    *gazetteer* is the time inside `Gazetteer.lookup` (names, and the places' coordinates:
-    the geocoding), taken out of *extract*. *fts* is the time the same writes take with the
-    FTS triggers minus without them (a second database without triggers), taken out of
-    *write*. Shared passages are indexed once for the whole sample, as the ingest does after
-    its articles.
+    def __init__(self, gazetteer: Gazetteer, timer: StageTimer):
+        self.gazetteer, self.timer = gazetteer, timer
+
+    def lookup(self, *args):
+        with self.timer.stage("gazetteer"):
+            return self.gazetteer.lookup(*args)
+
+    def __getattr__(self, name: str):
+        return getattr(self.gazetteer, name)
+
+
+def stage_shares(corpus: Path, sample: int, work: Path) -> dict:
+    """Seconds per stage over the first `sample` files: the real `build_article` with a
+    `StageTimer` (ingest/extract/timing.py), the real store around it.
+
+    *gazetteer* is the time inside `Gazetteer.lookup`, taken out of the stage that looked up
+    (mostly *extract*, the names). *split* includes the stems: `sentences_of` stems each
+    sentence as it splits, so *stem* is not measured apart (null). *fts* is the time the same
+    writes take with the FTS triggers minus without them (a second database without
+    triggers), taken out of *write*. Shared passages are indexed once for the whole sample,
+    as the ingest does after its articles.
     """
-    extractor = Extractor()
+    gazetteer = load_gazetteer()
+    warm = Extractor(gazetteer)
     for path in find_files([ROOT / "seeds"]):  # warm up: gazetteer, language and date models load on first use
         for document in read_documents(path):
-            build_article(document, extractor)
+            build_article(document, warm)
+    timer = StageTimer()
+    extractor = Extractor(TimedGazetteer(gazetteer, timer), warm.cues)
     work.mkdir(exist_ok=True)
     db, plain = open_database(str(work / "stages.db")), open_database(str(work / "stages-no-fts.db"))
     for (name,) in plain.execute(
         "select name from sqlite_master where type = 'trigger' and sql like '%\\_fts%' escape '\\'"
     ).fetchall():
         plain.execute(f"drop trigger [{name}]")
-    spent = dict.fromkeys(STAGES, 0.0)
-
-    def timed(stage, function, *args):
-        started = time.perf_counter()
-        result = function(*args)
-        spent[stage] += time.perf_counter() - started
-        return result
-
-    lookup = extractor.gazetteer.lookup
-    extractor.gazetteer.lookup = lambda *args: timed("gazetteer", lookup, *args)
-    stem = sentences.stem_text  # sentences_of stems each sentence: timed as a stage of its own
-
-    def split_and_stem(page):
-        sentences.stem_text = lambda text: timed("stem", stem, text)
-        try:
-            return timed("split", sentences.sentences_of, page)
-        finally:
-            sentences.stem_text = stem
-
     for path in find_files([corpus])[:sample]:
-        for document in timed("read", read_documents, path):
-            page = timed("clean", clean, document.text, document.title)
-            split = split_and_stem(page)
-            published = timed(
-                "describe",
-                lambda: (
-                    meta.title_of(page, split[0].text, document.title),
-                    meta.outlet_name(page, None),
-                    meta.language_of(page.body, None),
-                    meta.published_date(page, None),
-                )[-1],
-            )
-            mentions = timed("extract", extractor.extract, split)
-            timed("quotes", find_quotes, split, mentions)
-            timed("dates", find_dates, split, published)
-            article = build_article(document, extractor)  # the Article to write; its stems are not timed twice
-            timed("write", save_article, plain, article, "bench")
-            timed("fts", save_article, db, article, "bench")
-    extractor.gazetteer.lookup = lookup
-    spent["extract"] -= spent["gazetteer"]
-    spent["split"] -= spent["stem"]
-    spent["fts"] -= spent["write"]
-    timed("passages", update_passages, db)
+        with timer.stage("read"):
+            documents = read_documents(path)
+        for document in documents:
+            article = build_article(document, extractor, timer)
+            with timer.stage("write"):
+                save_article(plain, article, "bench")
+            with timer.stage("fts"):
+                save_article(db, article, "bench")
+    with timer.stage("passages"):
+        update_passages(db)
     db.close()
     plain.close()
+    spent = {REPORTED_AS.get(stage, stage): seconds for stage, seconds in timer.seconds.items()}
+    spent["fts"] -= spent["write"]
     total = sum(spent.values())
     return {
         "sample": sample,
-        "seconds": {k: round(v, 3) for k, v in spent.items()},
-        "share": {k: round(v / total, 3) for k, v in spent.items()},
+        "seconds": {k: round(spent[k], 3) if k in spent else None for k in STAGES},
+        "share": {k: round(spent[k] / total, 3) if k in spent else None for k in STAGES},
     }
 
 
@@ -419,18 +415,23 @@ def markdown(results: dict) -> str:
         "",
         "## Where the time goes",
         "",
-        "Stage functions called directly over the first articles of each corpus (one process,",
-        "gazetteer already loaded). *gazetteer* is the time in gazetteer look-ups (names and the",
-        "places' coordinates: the geocoding), out of *extract*; *fts* is what the FTS triggers add",
-        "to *write*; *passages* is the shared-passage index over the sample (ingest/store/passages.py).",
+        "`build_article` with a stage timer, and the store, over the first articles of each corpus",
+        "(one process, gazetteer already loaded). *gazetteer* is the time in gazetteer look-ups (names",
+        "and the places' coordinates: the geocoding), out of the stage that looked up (mostly *extract*,",
+        "the names); *split* includes the stems (*stem*: not measured apart); *hash* is the article's id",
+        "and content hash; *fts* is what the FTS triggers add to *write*; *passages* is the",
+        "shared-passage index over the sample (ingest/store/passages.py).",
         "",
         "| articles | sample | " + " | ".join(STAGES) + " |",
         "|---:|---:|" + "---:|" * len(STAGES),
     ]
     for n, r in results["sizes"].items():
         s = r["stages"]
+        shares = [s["share"].get(k) for k in STAGES]  # None: not measured apart (stem), or absent in older results
         lines.append(
-            f"| {r['articles']:,} | {s['sample']} | " + " | ".join(f"{s['share'][k]:.0%}" for k in STAGES) + " |"
+            f"| {r['articles']:,} | {s['sample']} | "
+            + " | ".join("–" if share is None else f"{share:.0%}" for share in shares)
+            + " |"
         )
     for n, r in results["sizes"].items():
         lines += [

@@ -18,6 +18,7 @@ from ingest.extract.filed_from import place_mention, place_test
 from ingest.extract.published import published
 from ingest.extract.quotes import find_quotes
 from ingest.extract.sentences import sentences_of
+from ingest.extract.timing import UNTIMED, StageTimer, Untimed
 from ingest.models import Article, Document
 
 # Part of every article's content hash: bump it when cleaning or extraction changes,
@@ -52,41 +53,58 @@ def content_hash(document: Document) -> str:
     return hashlib.sha256("\x1f".join(part or "" for part in parts).encode("utf-8")).hexdigest()
 
 
-def build_article(document: Document, extractor: Extractor) -> Article:
-    """Everything the store writes for one document; pure (no database, no files)."""
+def build_article(document: Document, extractor: Extractor, timer: StageTimer | Untimed = UNTIMED) -> Article:
+    """Everything the store writes for one document; pure (no database, no files).
+
+    `timer` (ingest/extract/timing.py) is entered around each stage by name: clean, split,
+    describe, names, quotes, dates and hash. The benchmark passes a `StageTimer`; the ingest
+    passes none, and the stages cost nothing more than a no-op each.
+    """
     gazetteer = extractor.gazetteer
-    page = clean(document.text, document.title, place_test(gazetteer))
-    page.keep_dateline_place()
-    sentences = sentences_of(page)
-    prose = [sentence for sentence in sentences if sentence.section != DATELINE]
+    with timer.stage("clean"):
+        page = clean(document.text, document.title, place_test(gazetteer))
+        page.keep_dateline_place()
+    with timer.stage("split"):
+        sentences = sentences_of(page)
+        prose = [sentence for sentence in sentences if sentence.section != DATELINE]
     if not prose:
         raise ArticleError(f"{document.source}: no article text left after removing page furniture")
-    lead = next((sentence for sentence in prose if sentence.section == "body"), prose[0])  # not a caption
-    title, title_from = meta.title_of(page, lead.text, document.title)
-    mentions = extractor.extract(prose)
-    mentions = sorted(
-        mentions + place_mention(sentences, mentions, gazetteer), key=lambda m: (m.sentence_position, m.char_start)
-    )
-    date = published(page, document.published, document.url)
+    with timer.stage("describe"):
+        lead = next((sentence for sentence in prose if sentence.section == "body"), prose[0])  # not a caption
+        title, title_from = meta.title_of(page, lead.text, document.title)
+        date = published(page, document.published, document.url)
+        outlet = meta.outlet_name(page, document.outlet, document.url)
+        language = meta.language_of(page.body, document.language)
+    with timer.stage("names"):
+        mentions = extractor.extract(prose)
+        mentions = sorted(
+            mentions + place_mention(sentences, mentions, gazetteer), key=lambda m: (m.sentence_position, m.char_start)
+        )
+    with timer.stage("quotes"):
+        quotes = find_quotes(prose, mentions)
+    with timer.stage("dates"):
+        dates = find_dates(prose, date.date)
+    with timer.stage("hash"):
+        identity, digest = article_id(document), content_hash(document)
     return Article(
-        id=article_id(document),
+        id=identity,
         source=document.source,
         format=document.format,
         raw=document.text,
         body=page.body,
-        content_hash=content_hash(document),
+        content_hash=digest,
         title=title,
         title_from=title_from,
-        outlet=meta.outlet_name(page, document.outlet, document.url),
+        outlet=outlet,
         published=date.date,
         published_from=date.source,
         published_stated=date.stated,
-        language=meta.language_of(page.body, document.language),
+        language=language,
         url=document.url,
         author=document.author,
         sentences=sentences,
         mentions=mentions,
-        quotes=find_quotes(prose, mentions),
-        dates=find_dates(prose, date.date),
+        quotes=quotes,
+        dates=dates,
         furniture=page.furniture,
     )
