@@ -31,7 +31,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.query_bench import Server  # the server as `newsarchive serve` starts it
+from bench.serving import Server  # the server as `newsarchive serve` starts it
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,7 @@ partitions (`ingest --archive DIR --partition month`), ingested and served.
   at a time, as a job runner would run them (wall time of all of them);
 - queries: both served as `newsarchive serve` serves them (`--db one.db`, and `DIR`), each page
   asked `--repeats` times over one keep-alive connection after one untimed request: /search
-  (JSON) for the words bench/query_bench.py uses, the search desk filtered, the map's places
+  (JSON) for the words bench/fixed_queries.py holds, the search desk filtered, the map's places
   (the `places_map` query's JSON for one file, /map.json across partitions) without and with
   words, and the entity page of the most mentioned entity; and the common word in one month
   (`from`/`to` on one file, `period=` across partitions: one partition answers). Every pair is
@@ -40,7 +40,6 @@ import http.client
 import json
 import os
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,8 +48,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench.fixed_queries import MAP_QUERY, SEARCHES
 from bench.generate import generate
 from bench.scale_archive import scale
+from bench.serving import percentiles
 from ingest.extract import meta
 from ingest.extract.clean import clean
 from ingest.read.sources import find_files, read_documents
@@ -59,9 +60,7 @@ from ingest.store.partitions import partition_files, period_of
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2024
-SEARCHES = {"common word": "Korea", "rare name": "Vostochny", "phrase": '"Kim Jong Un"', "stemmed form": "pertemuan"}
 DESK = {"q": "Korea", "from": f"{YEAR}-03-01", "to": f"{YEAR}-05-31"}
-MAP_QUERY = "Kim Jong Un"
 PERIOD = f"{YEAR}-06"  # the month of the one-period search
 
 
@@ -114,9 +113,10 @@ def run_jobs(commands: list[list[str]], parallel: int) -> tuple[float, list[floa
     return time.perf_counter() - started, each
 
 
-def percentiles(seconds: list[float]) -> dict:
-    cuts = statistics.quantiles([s * 1000 for s in seconds], n=100, method="inclusive")
-    return {"p50": round(cuts[49], 1), "p95": round(cuts[94], 1)}
+def p50_p95(seconds: list[float]) -> dict:
+    """The query benchmark's percentiles, p50 and p95 only, in ms to one decimal."""
+    cuts = percentiles(seconds)
+    return {"p50": round(cuts["p50"], 1), "p95": round(cuts["p95"], 1)}
 
 
 def fetch(connection: http.client.HTTPConnection, path: str) -> bytes:
@@ -139,7 +139,7 @@ def timed(server: ServerProcess, path: str, repeats: int) -> tuple[dict, bytes]:
             times.append(time.perf_counter() - started)
     finally:
         connection.close()
-    return percentiles(times), body
+    return p50_p95(times), body
 
 
 def cases(one_db: str, top_entity: str) -> dict[str, tuple[str, str]]:
