@@ -54,8 +54,8 @@ from ingest.store.schema import open_database
 ROOT = Path(__file__).resolve().parent.parent
 
 # The stage shares' columns, in results.json's order (other tools read it): `build_article`'s
-# stages between the bench's own (read; write, fts, passages). *stem* is no longer measured
-# apart from *split* (see `stage_shares`) and stays as null; *hash* is new.
+# stages between the bench's own (read; write, fts, passages). *stem* is taken out of *split*,
+# the stage it runs inside; *hash* is new.
 STAGES = [
     "read",
     "clean",
@@ -245,8 +245,8 @@ def stage_shares(corpus: Path, sample: int, work: Path) -> dict:
     `StageTimer` (ingest/extract/timing.py), the real store around it.
 
     *gazetteer* is the time inside `Gazetteer.lookup`, taken out of the stage that looked up
-    (mostly *extract*, the names). *split* includes the stems: `sentences_of` stems each
-    sentence as it splits, so *stem* is not measured apart (null). *fts* is the time the same
+    (mostly *extract*, the names). *stem* is the stemming `sentences_of` does as it splits,
+    taken out of *split*. *fts* is the time the same
     writes take with the FTS triggers minus without them (a second database without
     triggers), taken out of *write*. Shared passages are indexed once for the whole sample,
     as the ingest does after its articles.
@@ -418,7 +418,7 @@ def markdown(results: dict) -> str:
         "`build_article` with a stage timer, and the store, over the first articles of each corpus",
         "(one process, gazetteer already loaded). *gazetteer* is the time in gazetteer look-ups (names",
         "and the places' coordinates: the geocoding), out of the stage that looked up (mostly *extract*,",
-        "the names); *split* includes the stems (*stem*: not measured apart); *hash* is the article's id",
+        "the names); *stem* is taken out of *split*, which stems as it splits; *hash* is the article's id",
         "and content hash; *fts* is what the FTS triggers add to *write*; *passages* is the",
         "shared-passage index over the sample (ingest/store/passages.py).",
         "",
@@ -427,7 +427,7 @@ def markdown(results: dict) -> str:
     ]
     for n, r in results["sizes"].items():
         s = r["stages"]
-        shares = [s["share"].get(k) for k in STAGES]  # None: not measured apart (stem), or absent in older results
+        shares = [s["share"].get(k) for k in STAGES]  # None: absent in older results
         lines.append(
             f"| {r['articles']:,} | {s['sample']} | "
             + " | ".join("–" if share is None else f"{share:.0%}" for share in shares)

@@ -11,7 +11,7 @@ from ingest.extract.entities import Extractor
 from ingest.extract.timing import StageTimer
 from ingest.read.sources import find_files, read_documents
 
-STAGES = {"clean", "split", "describe", "names", "quotes", "dates", "hash"}
+STAGES = {"clean", "split", "stem", "describe", "names", "quotes", "dates", "hash"}
 
 
 @pytest.fixture(scope="module")

@@ -65,7 +65,7 @@ def build_article(document: Document, extractor: Extractor, timer: StageTimer | 
         page = clean(document.text, document.title, place_test(gazetteer))
         page.keep_dateline_place()
     with timer.stage("split"):
-        sentences = sentences_of(page)
+        sentences = sentences_of(page, timer)
         prose = [sentence for sentence in sentences if sentence.section != DATELINE]
     if not prose:
         raise ArticleError(f"{document.source}: no article text left after removing page furniture")

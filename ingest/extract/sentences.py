@@ -28,6 +28,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ingest.extract.stem import stem_text
+from ingest.extract.timing import UNTIMED, StageTimer, Untimed
 from ingest.models import Sentence, Span
 
 if TYPE_CHECKING:
@@ -152,15 +153,17 @@ def _protected_regions(text: str, start: int, end: int) -> list[list[int]]:
     return merged
 
 
-def sentences_of(page: CleanPage) -> list[Sentence]:
-    """The page's sentences, with offsets into its body and their stems; none crosses a paragraph."""
+def sentences_of(page: CleanPage, timer: StageTimer | Untimed = UNTIMED) -> list[Sentence]:
+    """The page's sentences, with offsets into its body and their stems; none crosses a paragraph.
+
+    The stems are timed as the stage "stem" (ingest/extract/timing.py) when a timer is given."""
     sentences: list[Sentence] = []
     for offset, paragraph in page.paragraph_offsets():
         for span in split_sentences(paragraph.text):
             text = paragraph.text[span.start : span.end]
+            with timer.stage("stem"):
+                stems = stem_text(text)
             sentences.append(
-                Sentence(
-                    len(sentences), offset + span.start, offset + span.end, text, paragraph.section, stem_text(text)
-                )
+                Sentence(len(sentences), offset + span.start, offset + span.end, text, paragraph.section, stems)
             )
     return sentences
