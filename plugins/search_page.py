@@ -20,8 +20,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from ingest.serve import search_desk
-from ingest.serve.archive import canned_sql as canned
-from ingest.serve.archive import chosen, periods_asked, readable, spans_periods
+from ingest.serve.archive import canned_sql, chosen, periods_asked, readable, spans_periods
 from ingest.serve.charts import bars, over_time
 from ingest.serve.search import UNKNOWN, Search
 
@@ -41,7 +40,7 @@ async def search_page(request, datasette):
     search = search_desk.PeriodSearch(plain, periods)
     by_period = spans_periods(parts)
     order = "rank" if request.args.get("order") == "rank" and plain.q else "date"
-    ranked_sql = await canned(datasette, parts, "search", request.actor) if order == "rank" else ""
+    ranked_sql = await canned_sql(datasette, parts, "search", request.actor) if order == "rank" else ""
     found = await search_desk.results(chosen(parts, periods), plain, order, ranked_sql, by_period)
     for row in found["rows"]:
         row["article_url"] = datasette.urls.path(f"/article/{row['article_id']}") + f"#s{row['sentence']}"
