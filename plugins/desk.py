@@ -1,81 +1,34 @@
-"""Template variable `desk`: what a researcher comes for (articles, search, the map, entities,
-quotes, passages, the network, the timeline), each with its link, a line on what it holds and,
-where one count says it, how many. The home and database pages (templates/index.html,
-templates/database.html) lead with it, before Datasette's list of tables."""
+"""Template variable `desk`: what a researcher comes for, each with its link, a line on what it
+holds and, where one count says it, how many (ingest/serve/desk.py). The home and database pages
+(templates/index.html, templates/database.html) lead with it, before Datasette's list of
+tables: the home page counts every partition of the archive, a partition's page its own."""
 
 from datasette import hookimpl
 
-# (title, path under the site or under the database when it starts with "table:", what it holds, counted table)
-PAGES = [
-    (
-        "Articles",
-        "table:articles",
-        "each article's text, outlet, date and source; open one to read it with its people, places and quotes marked",
-        "articles",
-    ),
-    (
-        "Search",
-        "/search",
-        "every sentence by word or Indonesian stem (pertemuan also finds bertemu), narrowed by outlet, date, language or an entity mentioned, with counts by outlet and month, CSV, JSON and an Atom feed",
-        "sentences",
-    ),
-    ("Map", "/map", "the places the articles mention, on a map that works offline", "places"),
-    (
-        "Entities",
-        "table:entities",
-        "people, organisations and places, the most mentioned first; each has a page with its mentions and who is mentioned with it",
-        "entities",
-    ),
-    ("Quotes", "table:quotes", "who said what: quoted words and reported speech, with the speaker", "quotes"),
-    (
-        "Passages",
-        "/passages",
-        "sentences that several articles share nearly word for word (wire copy, the same quote)",
-        "passage_clusters",
-    ),
-    ("Network", "/network", "who is mentioned with whom, drawn as a graph", None),
-    (
-        "Timeline",
-        "/timeline",
-        "the dates the articles mention, as a chart of events per month and in date order",
-        "dated_mentions",
-    ),
-]
+from ingest.serve.archive import served
+from ingest.serve.desk import PAGES, total
 
-
-COUNTED: dict[str, dict[str, int | None]] = {}  # database file -> counts, for immutable files
-
-
-async def table_count(archive, table: str) -> int | None:
-    """Rows in `table`: counted once for an immutable archive (it cannot change while served;
-    at 100,000 articles `sentences` alone takes a second to count), every time for a live one."""
-    if archive.is_mutable:
-        return (await archive.execute(f"select count(*) from [{table}]")).first()[0]
-    counts = COUNTED.setdefault(archive.path, {})
-    if table not in counts:
-        counts[table] = (await archive.execute(f"select count(*) from [{table}]")).first()[0]
-    return counts[table]
+__all__ = ["PAGES", "extra_template_vars"]  # bench/query_bench.py times the counts of PAGES' tables
 
 
 @hookimpl
 def extra_template_vars(view_name, database, datasette):
     if view_name not in ("index", "database"):
         return {}
-    archive = datasette.get_database()
-    if view_name == "database" and database != archive.name:
-        return {}  # the basemap's page
+    parts = served(datasette)
+    counted = [p for p in parts if p.period == database] if view_name == "database" else parts
+    if not counted:
+        return {}  # the basemap's page, or _memory's
 
     async def desk():
         entries = []
         for title, path, holds, table in PAGES:
             url = (
-                datasette.urls.table(archive.name, path.removeprefix("table:"))
+                datasette.urls.table(counted[0].period, path.removeprefix("table:"))
                 if path.startswith("table:")
                 else datasette.urls.path(path)
             )
-            count = None
-            if table and await archive.table_exists(table):
-                count = await table_count(archive, table)
+            count = await total(counted, table) if table else None
             entries.append({"title": title, "url": url, "holds": holds, "count": count, "table": table})
         return {"desk": entries}
 

@@ -1,53 +1,19 @@
-"""Marked snippets: SQL functions that escape text and then wrap matches in <mark>, and
-the cell renderer that lets exactly that markup through.
-
-`mark_words(text, q)` marks the words of `text` that `fts_query(q)` matched: the same word
-(case and diacritics ignored) or the same Indonesian stem. `mark_span(text, start, end)`
-marks one character range, such as a mention. Both escape first, so the result is HTML
-whose only tags are <mark> and </mark>; JSON and CSV carry that string as it is.
+"""Marked snippets: the SQL functions `mark_words(text, q)` and `mark_span(text, start, end)`
+(ingest/serve/sql_functions.py: they escape the text, then wrap matches in <mark>) on every
+connection, and the cell renderer that lets exactly that markup through.
 
 A `snippet` column is rendered as HTML only if it has no `<` other than those tags, so a
 researcher's own `select '<script>…' as snippet` is still shown as text.
 """
 
 import re
-import unicodedata
 
 from datasette import hookimpl
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from ingest.extract.stem import WORD, stem_word
+from ingest.serve.sql_functions import mark_span, mark_words
 
 MARK_TAGS = re.compile(r"</?mark>")
-
-
-def word_key(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def mark_words(text, q) -> str:
-    if text is None:
-        return None
-    query = WORD.findall(str(q or ""))
-    wanted_words = {word_key(word) for word in query}
-    wanted_stems = {word_key(stem_word(word)) for word in query}
-    pieces, position = [], 0
-    for match in WORD.finditer(text):
-        word = match.group()
-        if word_key(word) in wanted_words or word_key(stem_word(word)) in wanted_stems:
-            pieces += [escape(text[position : match.start()]), "<mark>", escape(word), "</mark>"]
-            position = match.end()
-    pieces.append(escape(text[position:]))
-    return "".join(pieces)
-
-
-def mark_span(text, start, end) -> str:
-    if text is None:
-        return None
-    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
-        return str(escape(text))
-    return f"{escape(text[:start])}<mark>{escape(text[start:end])}</mark>{escape(text[end:])}"
 
 
 @hookimpl

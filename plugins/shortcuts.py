@@ -1,21 +1,19 @@
-"""Short, database-independent URLs: /map and /passages redirect to the served database's
-`places_map` and `shared_passages` canned queries, keeping the query string (e.g.
-/map?q=putin). /search is a page of its own (plugins/search_page.py)."""
+"""/passages: a short, database-independent URL for the `shared_passages` canned query, keeping
+the query string (e.g. /passages?cluster=4). In an archive of partitions it is the newest
+partition's (shared passages are found within a partition). /search, /map, /network and
+/timeline are pages of their own."""
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-TARGETS = {"map": "places_map", "passages": "shared_passages"}
+from ingest.serve.archive import served
 
 
-async def redirect(request, datasette):
-    database = datasette.get_database().name
-    url = datasette.urls.query(database, TARGETS[request.url_vars["page"]])
-    if request.query_string:
-        url += "?" + request.query_string
-    return Response.redirect(url)
+async def passages(request, datasette):
+    url = datasette.urls.query(served(datasette)[0].period, "shared_passages")
+    return Response.redirect(url + (f"?{request.query_string}" if request.query_string else ""))
 
 
 @hookimpl
 def register_routes():
-    return [(r"^/(?P<page>map|passages)$", redirect)]
+    return [(r"^/passages$", passages)]

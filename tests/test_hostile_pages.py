@@ -11,10 +11,10 @@ import re
 import threading
 
 import pytest
-from datasette.plugins import pm
 from support import copy_with_article
 
 from bench.long_article import QUOTED, long_article
+from ingest.serve import article as article_queries
 from ingest.serve.article_body import pieces, segments
 
 SENTENCES = 10_000
@@ -47,8 +47,7 @@ async def test_a_long_article_never_holds_up_another_request(make_datasette, lon
     would hold the loop, and the other request would be answered only after the article."""
     ds = make_datasette(long_db)
     loop = asyncio.get_running_loop()
-    plugin = pm.get_plugin("article_page.py")  # as Datasette loaded it from plugins/
-    lay_out = plugin.body_html
+    lay_out = article_queries.body_html  # as the page's query layer (ingest/serve/article.py) calls it
     answered = threading.Event()
     finished: list[str] = []
     others: list[asyncio.Task] = []
@@ -68,7 +67,7 @@ async def test_a_long_article_never_holds_up_another_request(make_datasette, lon
         answered.wait(timeout=10)
         return lay_out(*args)
 
-    monkeypatch.setattr(plugin, "body_html", held)
+    monkeypatch.setattr(article_queries, "body_html", held)
     assert await fetch("article", "/article/very-long") == 200
     assert len(others) == 1 and await others[0] == 200
     assert finished == ["versions", "article"]

@@ -1,4 +1,4 @@
-"""ingest/serve/merged.py's `search` over the partitions of the seeds archive, with caps small enough
+"""ingest/serve/search_desk.py's `find` over the partitions of the seeds archive, with caps small enough
 that each partition's search is bounded (counts of a sample, totals as bounds): every page
 still lists the sentences of one file's search in the same order, and the total and counts
 say what they are, never more than the whole."""
@@ -8,7 +8,8 @@ import asyncio
 import pytest
 from support import site_sql
 
-from ingest.serve import merged
+from ingest.serve import search_desk
+from ingest.serve.archive import Partition, ordered
 from ingest.serve.search import Search
 
 SEARCHES = [
@@ -22,7 +23,7 @@ SEARCHES = [
 
 
 class Connection:
-    """A partition's database as merged.py expects one: `await execute(sql, params)`."""
+    """A partition's database as search_desk.py expects one: `await execute(sql, params)`."""
 
     def __init__(self, path):
         self.connection = site_sql(path)
@@ -33,16 +34,16 @@ class Connection:
 
 @pytest.fixture(scope="module")
 def partitions(seeds_archive):
-    return merged.ordered([merged.Partition(path.stem, Connection(path)) for path in seeds_archive.glob("*.db")])
+    return ordered([Partition(path.stem, Connection(path)) for path in seeds_archive.glob("*.db")])
 
 
 @pytest.fixture(scope="module")
 def one_file(seeds_db):
-    return [merged.Partition("all", Connection(seeds_db))]
+    return [Partition("all", Connection(seeds_db))]
 
 
 def searched(partitions, search, **options):
-    return asyncio.run(merged.search(partitions, search, **options))
+    return asyncio.run(search_desk.find(partitions, search, **options))
 
 
 @pytest.mark.parametrize("args", SEARCHES, ids=lambda a: "&".join(f"{k}={v}" for k, v in a.items()))

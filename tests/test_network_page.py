@@ -1,13 +1,12 @@
-"""plugins/network_page.py: /network, the entity co-mention network, over HTTP and in a browser."""
+"""plugins/network_page.py and ingest/serve/network.py: /network, the entity co-mention network, over HTTP and in a browser."""
 
 import html
 import re
 
 import pytest
-from support import load_plugin
 from test_browser import browser, page  # noqa: F401  (fixtures: headless chromium, offline)
 
-network_page = load_plugin("network_page")
+from ingest.serve import network as network_page
 
 
 def expected_nodes(archive, top: int, types=("person", "organization", "place")) -> list[dict]:

@@ -1,4 +1,4 @@
-"""plugins/entity_page.py: /entity/<id or key>."""
+"""plugins/entity_page.py and ingest/serve/entity.py: /entity/<id or key>."""
 
 import html
 
@@ -50,9 +50,8 @@ def test_the_lists_are_the_same_however_they_are_read(archive_db, monkeypatch):
     import asyncio
     import sqlite3
 
-    from support import load_plugin
+    from ingest.serve import entity as entity_page
 
-    entity_page = load_plugin("entity_page")
     connection = sqlite3.connect(archive_db)
     connection.row_factory = sqlite3.Row
 

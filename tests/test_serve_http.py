@@ -165,9 +165,9 @@ def test_index_has_title_description_license_and_source(http, metadata):
     assert 'href="/search"' in page and 'href="/map"' in page
 
 
-def test_shortcuts_redirect_to_the_canned_queries(http, db_name):
+def test_shortcuts_lead_to_the_canned_queries(http, db_name):
     assert http.get("/passages").headers["location"] == f"/{db_name}/shared_passages"
-    assert http.get("/map").headers["location"] == f"/{db_name}/places_map"
+    assert f'href="/{db_name}/places_map"' in http.get("/map").text  # a page of its own, as an archive's
 
 
 def test_runaway_sql_is_cut_off_and_the_server_keeps_serving(http, db_name):

@@ -1,4 +1,4 @@
-"""An article's body as HTML for its page (plugins/article_page.py): the text cut where its
+"""An article's body as HTML for its page (ingest/serve/article.py): the text cut where its
 mentions, quotes, shared passages and sentences begin and end, and written with every value
 from the article escaped, so nothing from an article is ever markup.
 

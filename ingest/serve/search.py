@@ -1,5 +1,5 @@
-"""The search desk's query (`/search`, plugins/search_page.py): sentences matching `q`
-(plugins/search_query.py's `fts_query`: every word as written or by Indonesian stem), narrowed
+"""The search desk's query in one database (`/search`, ingest/serve/search_desk.py): sentences matching `q`
+(ingest/serve/sql_functions.py's `fts_query`: every word as written or by Indonesian stem), narrowed
 by outlet, publication date from/to, language and an entity (a name, spelling, id or Wikidata
 id, as in `entity_names`) mentioned in the same sentence or the same article. Results are
 listed newest first (publication date, then sentence id; undated last). Without `q`, an entity
@@ -45,7 +45,7 @@ UNKNOWN = "(unknown)"  # the outlet or month of articles that do not state one
 CAP = 10_000  # rows a search may read exactly; past it the counts are of a sample, said so
 ENTITY_ARTICLES = 300  # an entity in at most this many articles drives a search for words too (an FTS look-up each)
 DRIVERS = ("words", "entity", "articles", "scan")
-# What `run` answers for nothing to search for (plugins/search_page.py and ingest/serve/merged.py start from it too).
+# What `run` answers for nothing to search for (ingest/serve/search_desk.py starts from it too).
 NO_MATCHES = {"total": 0, "total_is": "exact", "counted_among": None, "by_outlet": [], "by_month": [], "rows": []}
 
 ENTITY_IDS = "(select entity_id from entity_names where term = :entity collate nocase)"
