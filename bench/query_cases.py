@@ -27,7 +27,10 @@ from datasette.utils import tilde_encode
 from bench.fixed_queries import MAP_QUERY, SEARCHES
 from bench.query_context import QueryContext, case, load_plugin
 from bench.serving import percentiles
+from ingest.serve import article as article_sql
 from ingest.serve import search as desk_search
+from ingest.serve.desk import PAGES
+from ingest.serve.entity import gather
 
 # The search desk (/search): a common word alone and with each filter (the outlet with the
 # most articles is filled in from the archive), an entity alone, a rare word, and later pages.
@@ -244,13 +247,13 @@ for label, params in DESK_SEARCHES.items():
 
 
 def entity_run(context: QueryContext, entity: int) -> Run:
-    """What the entity page runs: its chart's canned query and `entity_page.gather` (its
+    """What the entity page runs: its chart's canned query and `gather` (ingest/serve/entity.py) (its
     counts and lists)."""
-    raw, entity_page = context.raw, load_plugin("entity_page")
+    raw = context.raw
     months = (context.queries["entity_months"]["sql"], {"entity": str(entity)})
 
     def run():
-        found = asyncio.run(entity_page.gather(rows_of(raw), entity))
+        found = asyncio.run(gather(rows_of(raw), entity))
         return [raw.execute(*months).fetchall(), found]
 
     return run
@@ -305,7 +308,7 @@ case("timeline page for an entity", entity="Putin")(timeline_page)
 @case("home page")
 def home_page(context: QueryContext) -> dict:
     """The home page's counts: one per counted table."""
-    counts = [f"select count(*) from [{table}]" for *_, table in load_plugin("desk").PAGES if table]
+    counts = [f"select count(*) from [{table}]" for *_, table in PAGES if table]
     return page_case(
         context, "/", f"/{context.database}.json", statements_run(context.raw, [(sql, {}) for sql in counts])
     )
@@ -313,15 +316,15 @@ def home_page(context: QueryContext) -> dict:
 
 @case("article page (the longest article)")
 def article_page(context: QueryContext) -> dict:
-    article, page = context.longest_article, load_plugin("article_page")
+    article = context.longest_article
     statements = [
         "select * from articles where id = ?",
-        page.MENTIONS_SQL,
-        page.PLACES_SQL,
-        page.SHARED_SQL,
-        page.QUOTES_SQL,
-        page.SENTENCES_SQL,
-        page.FURNITURE_SQL,
+        article_sql.MENTIONS_SQL,
+        article_sql.PLACES_SQL,
+        article_sql.SHARED_SQL,
+        article_sql.QUOTES_SQL,
+        article_sql.SENTENCES_SQL,
+        article_sql.FURNITURE_SQL,
     ]
     return page_case(
         context, f"/article/{article}", None, statements_run(context.raw, [(sql, [article]) for sql in statements])

@@ -13,26 +13,9 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import NotFound, Response
 
 from ingest.serve.archive import holding, readable
-from ingest.serve.article import (  # bench/query_bench.py times the page's queries from here
-    FURNITURE_SQL,
-    MENTIONS_SQL,
-    PLACES_SQL,
-    QUOTES_SQL,
-    SENTENCES_SQL,
-    SHARED_SQL,
+from ingest.serve.article import (
     article_layout,
 )
-
-__all__ = [
-    "FURNITURE_SQL",
-    "MENTIONS_SQL",
-    "PLACES_SQL",
-    "QUOTES_SQL",
-    "SENTENCES_SQL",
-    "SHARED_SQL",
-    "article_layout",
-    "register_routes",
-]
 
 
 async def article(request, datasette):

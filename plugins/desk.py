@@ -8,8 +8,6 @@ from datasette import hookimpl
 from ingest.serve.archive import served
 from ingest.serve.desk import PAGES, total
 
-__all__ = ["PAGES", "extra_template_vars"]  # bench/query_bench.py times the counts of PAGES' tables
-
 
 @hookimpl
 def extra_template_vars(view_name, database, datasette):

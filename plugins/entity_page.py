@@ -10,9 +10,7 @@ from datasette.utils.asgi import NotFound, Response
 from ingest.serve import entity as entity_queries
 from ingest.serve.archive import canned_sql, readable
 from ingest.serve.charts import bars, over_time
-from ingest.serve.entity import gather  # bench/query_bench.py times the page's look-ups from here
 
-__all__ = ["gather", "register_routes"]
 JSON_KEYS = ("entity", "counts", "co_mentions", "months", "by_period")
 
 

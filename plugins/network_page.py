@@ -8,18 +8,13 @@ from datasette.utils.asgi import Response
 
 from ingest.serve import network as network_queries
 from ingest.serve.archive import readable
-from ingest.serve.network import (  # tests/test_hostile_requests.py reads the queries and the message from here
-    EDGES_SQL,
-    INTERRUPTED,
+from ingest.serve.network import (
     MAX_TOP,
-    NODES_SQL,
     SAMPLE_MENTIONS,
     TYPES,
     parse_top,
     parse_types,
 )
-
-__all__ = ["EDGES_SQL", "INTERRUPTED", "NODES_SQL", "register_routes"]
 
 
 async def network(request, datasette):

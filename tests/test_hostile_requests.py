@@ -3,7 +3,7 @@
 `/network` answered 500 at 10,000 articles (1.2 M mentions): its query counted every mention
 of the top entities, Datasette cut it at 3 s (a plugin's longer limit cannot raise Datasette's)
 and the interruption was not handled. Its nodes now come from the counts the ingest keeps and
-its edges from the newest mentions (plugins/network_page.py), and an interruption is a message.
+its edges from the newest mentions (plugins/network.py), and an interruption is a message.
 `/-/tiles/basemap/99/0/0.png` answered 500 (an OverflowError in datasette-tiles).
 """
 
@@ -11,11 +11,9 @@ import sqlite3
 
 import pytest
 from datasette.app import Datasette
-from support import load_plugin
 
+from ingest.serve import network
 from ingest.serve.app import SETTINGS, site_file
-
-network_page = load_plugin("network_page")
 
 
 def crowded(source, path, mentions: int = 300_000):
@@ -63,7 +61,7 @@ async def test_a_network_cut_off_at_the_time_limit_is_a_message_not_a_500(crowde
     response = await hurried([crowded_db], metadata).client.get(path)
     assert response.status_code == 200, response.text[:300]
     if path.endswith(".json"):
-        assert response.json()["error"] == network_page.INTERRUPTED
+        assert response.json()["error"] == network.INTERRUPTED
         assert response.json()["nodes"] == []
     else:
         assert "took longer to count than the server allows" in response.text
@@ -74,7 +72,7 @@ async def test_the_network_across_partitions_too(seeds_archive, metadata, tmp_pa
     assert len(partitions) > 1
     copies = [crowded(p, tmp_path / p.name, 300_000 if i == 0 else 1) for i, p in enumerate(partitions)]
     response = await hurried(copies, metadata).client.get("/network.json")
-    assert response.status_code == 200 and response.json()["error"] == network_page.INTERRUPTED
+    assert response.status_code == 200 and response.json()["error"] == network.INTERRUPTED
 
 
 def test_the_network_reads_kept_counts_and_a_bounded_window(archive_db):
@@ -85,9 +83,9 @@ def test_the_network_reads_kept_counts_and_a_bounded_window(archive_db):
     def plan(sql: str, params=()) -> str:
         return " | ".join(row[3] for row in connection.execute(f"explain query plan {sql}", params))
 
-    nodes = plan(network_page.NODES_SQL.format(types="'person', 'place'"), {"top": 50})
+    nodes = plan(network.NODES_SQL.format(types="'person', 'place'"), {"top": 50})
     assert "mentions" not in nodes, nodes
-    edges = plan(network_page.EDGES_SQL.format(ids="1, 2, 3"))
+    edges = plan(network.EDGES_SQL.format(ids="1, 2, 3"))
     assert "SEARCH m1 USING INDEX idx_mentions_entity_id (entity_id=? AND rowid>?)" in edges, edges
     connection.close()
 
