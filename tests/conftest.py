@@ -1,11 +1,15 @@
 """Shared fixtures: a real archive database, and a real Datasette serving it.
 
-`seeds_db` is seeds/ ingested by the real CLI. `archive_db` adds one hostile article (markup
-in its title and body) so that every server and browser test also proves escaping.
+`seeds_db` is seeds/ ingested by the real command. `archive_db` adds one hostile article (markup
+in its title and body) so that every server and browser test also proves escaping. `site`
+serves it in this process; `server` in a real `datasette` process, for the browser tests.
+
+Tiers (markers declared in pyproject.toml): `browser` and `install` are given here to every test
+that drives chromium or installs the wheel, wherever it lives; `slow` is written on the test.
+`make test-quick` leaves all three out.
 """
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,12 +19,14 @@ import sqlite_utils
 import yaml
 from hypothesis import settings
 from support import (
-    ROOT,
     SEEDS,
+    EvaluationRuns,
+    SiteClient,
     copy_with_article,
     free_port,
     hostile_article,
     ingest_archive,
+    ingest_in_process,
     site_sql,
     start_server,
     stop_server,
@@ -34,18 +40,21 @@ from ingest.serve.app import SETTINGS, ServerProcess, datasette_args, site_file
 settings.register_profile("newsarchive", deadline=None)
 settings.load_profile("newsarchive")
 
+# A test that asks for one of these fixtures is in that tier, whichever file it is in.
+TIER_OF_FIXTURE = {"browser": "browser", "installed": "install", "wheel": "install"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for fixture in set(item.fixturenames) & TIER_OF_FIXTURE.keys():
+            item.add_marker(TIER_OF_FIXTURE[fixture])
+
 
 @pytest.fixture(scope="session")
 def seeds_db(tmp_path_factory) -> Path:
-    """seeds/ ingested once per test session by `python -m ingest ingest`."""
+    """seeds/ ingested once per test session by `newsarchive ingest` (in this process)."""
     path = tmp_path_factory.mktemp("archive") / "archive.db"
-    result = subprocess.run(
-        [sys.executable, "-m", "ingest", "ingest", str(SEEDS), "--db", str(path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr
+    ingest_in_process(str(SEEDS), "--db", str(path))
     return path
 
 
@@ -91,6 +100,15 @@ def server(archive_db, tmp_path_factory) -> str:
     )
     yield f"http://127.0.0.1:{port}"
     stop_server(process)
+
+
+@pytest.fixture(scope="session")
+def site(make_datasette, archive_db):
+    """The served site in this process (`SiteClient`), called like an `httpx.Client`: what
+    `http` answers, without a server process (tests/test_serve_http.py checks they agree)."""
+    client = SiteClient(make_datasette(archive_db))
+    yield client
+    client.close()
 
 
 @pytest.fixture(scope="session")
@@ -162,3 +180,24 @@ def archive_server(seeds_archive, tmp_path_factory):
 def archive_http(archive_server):
     with httpx.Client(base_url=archive_server.url, timeout=60) as client:
         yield client
+
+
+# The evaluation (ingest/evaluate/): every labelled article built and scored, 2-10 s a run.
+@pytest.fixture(scope="session")
+def evaluation_runs() -> EvaluationRuns:
+    """Each run of the evaluation made once a session and shared: the floors
+    (tests/test_evaluation.py), the README's quality tables (tests/test_docs.py) and `make
+    eval`'s output (tests/test_extraction_benchmark.py) all read the same figures."""
+    return EvaluationRuns()
+
+
+@pytest.fixture
+def evaluated(evaluation_runs, monkeypatch) -> EvaluationRuns:
+    """`evaluate`, `evaluate_real` and `load` answered from `evaluation_runs` for one test, for
+    code that calls them itself (`ingest.docs.quality_tables`, `evaluation.main`)."""
+    from ingest.evaluate import evaluation
+
+    monkeypatch.setattr(evaluation, "load", evaluation_runs.load)
+    monkeypatch.setattr(evaluation, "evaluate", evaluation_runs.evaluate)
+    monkeypatch.setattr(evaluation, "evaluate_real", evaluation_runs.evaluate_real)
+    return evaluation_runs
