@@ -140,8 +140,12 @@ def db_name(archive_db) -> str:
 @pytest.fixture(scope="session")
 def make_datasette(metadata):
     """`make_datasette(db_path)`: the served site in process (Datasette's test client), as
-    `newsarchive serve` configures it, optionally with other metadata."""
+    `newsarchive serve` configures it, optionally with other metadata. The settings are read as
+    `datasette serve --setting` reads them ("off" is False)."""
     from datasette.app import Datasette
+    from datasette.cli import Setting
+
+    settings = dict(Setting().convert((name, str(value)), None, None) for name, value in SETTINGS.items())
 
     def make(db_path, metadata=metadata):
         return Datasette(
@@ -149,7 +153,7 @@ def make_datasette(metadata):
             metadata=metadata,
             plugins_dir=str(site_file("plugins")),
             template_dir=str(site_file("templates")),
-            settings=SETTINGS,
+            settings=settings,
         )
 
     return make
