@@ -47,6 +47,7 @@ def test_help_shows_an_example():
         assert "Example:" in result.stdout and f"newsarchive {command}" in result.stdout
 
 
+@pytest.mark.slow  # subprocess ingests: the command's own output
 def test_reingesting_the_same_files_changes_nothing(corpus, tmp_path):
     db = tmp_path / "a.db"
     first = run("ingest", str(corpus), "--db", str(db))
@@ -59,6 +60,7 @@ def test_reingesting_the_same_files_changes_nothing(corpus, tmp_path):
     assert snapshot(db) == before
 
 
+@pytest.mark.slow  # subprocess ingests: the command's own output
 def test_an_edited_file_replaces_its_article(corpus, tmp_path):
     db = tmp_path / "a.db"
     run("ingest", str(corpus), "--db", str(db))
@@ -80,6 +82,7 @@ def test_an_edited_file_replaces_its_article(corpus, tmp_path):
         assert positions == []  # the old sentences were replaced, not added to
 
 
+@pytest.mark.slow  # subprocess ingests: the command's own output
 def test_bad_files_are_reported_by_name_and_the_rest_go_in(corpus, tmp_path):
     db = tmp_path / "a.db"
     run("ingest", str(corpus), "--db", str(db))
@@ -144,6 +147,7 @@ def test_missing_path_is_a_clear_error(tmp_path):
     assert "nowhere" in result.stderr and "no such file" in result.stderr
 
 
+@pytest.mark.slow  # subprocess ingests: the command's own output
 def test_an_html_page_goes_in_with_its_metadata(tmp_path):
     page = tmp_path / "page.html"
     page.write_text(
@@ -177,6 +181,7 @@ def test_an_html_page_goes_in_with_its_metadata(tmp_path):
     assert "Retno Marsudi" in people
 
 
+@pytest.mark.slow  # subprocess ingests: the command's own output
 def test_two_workers_store_exactly_what_one_does(corpus, tmp_path):
     serial, parallel = tmp_path / "serial.db", tmp_path / "parallel.db"
     assert run("ingest", str(corpus), "--db", str(serial)).returncode == 0

@@ -399,6 +399,7 @@ def test_an_article_repeating_itself_costs_no_lookup_per_repeat(tmp_path, repeat
     assert statements[repeats] == statements[2]
 
 
+@pytest.mark.slow  # thousands of sentences indexed
 def test_each_sentence_is_verified_against_a_bounded_number_of_candidates(tmp_path, monkeypatch):
     """However many near twins the archive holds, a new sentence is compared with at most
     MAX_CANDIDATES of them, and its look-ups cost the same number of statements."""
