@@ -10,6 +10,7 @@ that drives chromium or installs the wheel, wherever it lives; `slow` is written
 """
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from support import (
     SEEDS,
     EvaluationRuns,
     SiteClient,
+    checkout_copy,
     copy_with_article,
     free_port,
     hostile_article,
@@ -205,3 +207,17 @@ def evaluated(evaluation_runs, monkeypatch) -> EvaluationRuns:
     monkeypatch.setattr(evaluation, "evaluate", evaluation_runs.evaluate)
     monkeypatch.setattr(evaluation, "evaluate_real", evaluation_runs.evaluate_real)
     return evaluation_runs
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """The package's wheel, built once a session from a clean copy of the checkout (`install` tier)."""
+    work = tmp_path_factory.mktemp("wheel")
+    source = checkout_copy(work / "source")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", str(source), "-w", str(work)],
+        check=True,
+        capture_output=True,
+    )
+    (built,) = work.glob("newsarchive-*.whl")
+    return built

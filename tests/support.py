@@ -211,3 +211,27 @@ class EvaluationRuns:
         if key not in self.made:
             self.made[key] = self.run_real(split, self.load(), with_url)
         return self.made[key]
+
+
+def checkout_copy(destination: Path) -> Path:
+    """The repository's files as a clean clone would have them (tracked and new, not ignored)."""
+    import shutil
+    import subprocess
+
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, check=True, capture_output=True
+        )
+        .stdout.decode()
+        .split("\0")
+    )
+    for name in filter(None, listed):
+        source, target = ROOT / name, destination / name
+        if not source.exists() and not source.is_symlink():
+            continue  # deleted in the work tree, not yet in git
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink():
+            target.symlink_to(source.readlink())
+        else:
+            shutil.copy2(source, target)
+    return destination
