@@ -22,9 +22,9 @@ from support import ROOT, free_port, start_server, stop_server
 from ingest.store.lock import IngestLock, IngestLocked, lock_path
 
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-COPIES = 80  # 400 articles: a few seconds of work, long enough to be killed part-way many times
+COPIES = 20  # 100 articles: long enough to be killed part-way twenty times (a kill lands within 0.1 s of a commit)
 KILLS = 20
-EDITED = 120  # files edited half-way through the kills, so that later kills land in updates too
+EDITED = 30  # files edited half-way through the kills, so that later kills land in updates too
 
 
 def make_corpus(folder: Path, copies: int = COPIES, first: int = 0) -> Path:
@@ -258,7 +258,7 @@ from articles a order by a.rowid desc limit 1000"""
 
 @pytest.mark.slow  # ingest and server processes, killed and raced
 def test_a_live_server_never_shows_an_error_or_half_an_article_while_an_ingest_runs(tmp_path):
-    corpus = make_corpus(tmp_path / "corpus", copies=40)
+    corpus = make_corpus(tmp_path / "corpus", copies=10)  # 50 articles: the server is polled many times meanwhile
     db = tmp_path / "live.db"
     code, _, err = finish(ingest(ROOT / "seeds", db))
     assert code == 0, err
