@@ -33,8 +33,13 @@ demo: ingest
 test: install-test browser
 	$(BIN)/python -m pytest -q
 
-test-quick: install-test
+test-quick: $(VENV)/test-extras
 	$(BIN)/python -m pytest -q -m "not slow and not browser and not install"
+
+# The test extras, installed again only when pyproject.toml changes (test-quick runs between edits).
+$(VENV)/test-extras: $(BIN)/newsarchive
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
 
 # The screenshots in docs/ (README): the browser tests, saving into docs/ instead of a temporary folder.
 screenshots: install-test browser
