@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB ?= archive.db
 PORT ?= 8001
 
-.PHONY: install install-test browser demo ingest serve test clean eval screenshots lint docs
+.PHONY: install install-test browser demo ingest serve test test-quick clean eval screenshots lint docs
 
 $(BIN)/newsarchive: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,18 @@ ingest: install
 demo: ingest
 	$(BIN)/newsarchive serve --db $(DB) --port $(PORT)
 
+# Every test (what CI runs). test-quick, between edits: all but the slow, browser and install
+# tiers (markers in pyproject.toml), in under 2 minutes.
 test: install-test browser
 	$(BIN)/python -m pytest -q
+
+test-quick: $(VENV)/test-extras
+	$(BIN)/python -m pytest -q -m "not slow and not browser and not install"
+
+# The test extras, installed again only when pyproject.toml changes (test-quick runs between edits).
+$(VENV)/test-extras: $(BIN)/newsarchive
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
 
 # The screenshots in docs/ (README): the browser tests, saving into docs/ instead of a temporary folder.
 screenshots: install-test browser

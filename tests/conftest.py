@@ -1,7 +1,12 @@
 """Shared fixtures: a real archive database, and a real Datasette serving it.
 
-`seeds_db` is seeds/ ingested by the real CLI. `archive_db` adds one hostile article (markup
-in its title and body) so that every server and browser test also proves escaping.
+`seeds_db` is seeds/ ingested by the real command. `archive_db` adds one hostile article (markup
+in its title and body) so that every server and browser test also proves escaping. `site`
+serves it in this process; `server` in a real `datasette` process, for the browser tests.
+
+Tiers (markers declared in pyproject.toml): `browser` and `install` are given here to every test
+that drives chromium or installs the wheel, wherever it lives; `slow` is written on the test.
+`make test-quick` leaves all three out.
 """
 
 import os
@@ -15,12 +20,15 @@ import sqlite_utils
 import yaml
 from hypothesis import settings
 from support import (
-    ROOT,
     SEEDS,
+    EvaluationRuns,
+    SiteClient,
+    checkout_copy,
     copy_with_article,
     free_port,
     hostile_article,
     ingest_archive,
+    ingest_in_process,
     site_sql,
     start_server,
     stop_server,
@@ -34,18 +42,21 @@ from ingest.serve.app import SETTINGS, ServerProcess, datasette_args, site_file
 settings.register_profile("newsarchive", deadline=None)
 settings.load_profile("newsarchive")
 
+# A test that asks for one of these fixtures is in that tier, whichever file it is in.
+TIER_OF_FIXTURE = {"browser": "browser", "installed": "install", "wheel": "install"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for fixture in set(item.fixturenames) & TIER_OF_FIXTURE.keys():
+            item.add_marker(TIER_OF_FIXTURE[fixture])
+
 
 @pytest.fixture(scope="session")
 def seeds_db(tmp_path_factory) -> Path:
-    """seeds/ ingested once per test session by `python -m ingest ingest`."""
+    """seeds/ ingested once per test session by `newsarchive ingest` (in this process)."""
     path = tmp_path_factory.mktemp("archive") / "archive.db"
-    result = subprocess.run(
-        [sys.executable, "-m", "ingest", "ingest", str(SEEDS), "--db", str(path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr
+    ingest_in_process(str(SEEDS), "--db", str(path))
     return path
 
 
@@ -94,6 +105,15 @@ def server(archive_db, tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
+def site(make_datasette, archive_db):
+    """The served site in this process (`SiteClient`), called like an `httpx.Client`: what
+    `http` answers, without a server process (tests/test_serve_http.py checks they agree)."""
+    client = SiteClient(make_datasette(archive_db))
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
 def http(server):
     with httpx.Client(base_url=server, timeout=30) as client:
         yield client
@@ -122,8 +142,12 @@ def db_name(archive_db) -> str:
 @pytest.fixture(scope="session")
 def make_datasette(metadata):
     """`make_datasette(db_path)`: the served site in process (Datasette's test client), as
-    `newsarchive serve` configures it, optionally with other metadata."""
+    `newsarchive serve` configures it, optionally with other metadata. The settings are read as
+    `datasette serve --setting` reads them ("off" is False)."""
     from datasette.app import Datasette
+    from datasette.cli import Setting
+
+    settings = dict(Setting().convert((name, str(value)), None, None) for name, value in SETTINGS.items())
 
     def make(db_path, metadata=metadata):
         return Datasette(
@@ -131,7 +155,7 @@ def make_datasette(metadata):
             metadata=metadata,
             plugins_dir=str(site_file("plugins")),
             template_dir=str(site_file("templates")),
-            settings=SETTINGS,
+            settings=settings,
         )
 
     return make
@@ -162,3 +186,38 @@ def archive_server(seeds_archive, tmp_path_factory):
 def archive_http(archive_server):
     with httpx.Client(base_url=archive_server.url, timeout=60) as client:
         yield client
+
+
+# The evaluation (ingest/evaluate/): every labelled article built and scored, 2-10 s a run.
+@pytest.fixture(scope="session")
+def evaluation_runs() -> EvaluationRuns:
+    """Each run of the evaluation made once a session and shared: the floors
+    (tests/test_evaluation.py), the README's quality tables (tests/test_docs.py) and `make
+    eval`'s output (tests/test_extraction_benchmark.py) all read the same figures."""
+    return EvaluationRuns()
+
+
+@pytest.fixture
+def evaluated(evaluation_runs, monkeypatch) -> EvaluationRuns:
+    """`evaluate`, `evaluate_real` and `load` answered from `evaluation_runs` for one test, for
+    code that calls them itself (`ingest.docs.quality_tables`, `evaluation.main`)."""
+    from ingest.evaluate import evaluation
+
+    monkeypatch.setattr(evaluation, "load", evaluation_runs.load)
+    monkeypatch.setattr(evaluation, "evaluate", evaluation_runs.evaluate)
+    monkeypatch.setattr(evaluation, "evaluate_real", evaluation_runs.evaluate_real)
+    return evaluation_runs
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """The package's wheel, built once a session from a clean copy of the checkout (`install` tier)."""
+    work = tmp_path_factory.mktemp("wheel")
+    source = checkout_copy(work / "source")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", str(source), "-w", str(work)],
+        check=True,
+        capture_output=True,
+    )
+    (built,) = work.glob("newsarchive-*.whl")
+    return built

@@ -4,12 +4,16 @@ hostile article, a server harness and plugin modules.
 Test files import from here, never from conftest (which pytest loads as a plugin of its own).
 """
 
+import asyncio
 import importlib
 import sqlite3
+import threading
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import sqlite_utils
+from click.testing import CliRunner
 
 from ingest.extract.stem import stem_text
 from ingest.models import Article, Entity, Mention, Place, Sentence
@@ -128,12 +132,106 @@ def site_sql(path) -> sqlite3.Connection:
     return connection
 
 
-def ingest_archive(folder: Path, *paths, granularity: str = "month") -> Path:
-    """`paths` ingested into the archive directory `folder` by the real CLI (`ingest --archive`)."""
-    import subprocess
-    import sys
+def ingest_in_process(*args: str) -> None:
+    """`newsarchive ingest ARGS`, the real command, run in this process by click's runner: a
+    fixture archive without a new interpreter (and a new extractor, ~5 s) for each. Tests of
+    what the command itself does (exit status, messages, signals) run it as a subprocess."""
+    from ingest.cli import cli
 
-    command = [sys.executable, "-m", "ingest", "ingest", *map(str, paths), "--archive", str(folder)]
-    result = subprocess.run([*command, "--partition", granularity], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    result = CliRunner().invoke(cli, ["ingest", *args], prog_name="newsarchive", catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+def ingest_archive(folder: Path, *paths, granularity: str = "month") -> Path:
+    """`paths` ingested into the archive directory `folder` by the real command (`ingest --archive`)."""
+    ingest_in_process(*map(str, paths), "--archive", str(folder), "--partition", granularity)
     return folder
+
+
+class SiteClient:
+    """The served site in this process, called like `httpx.Client`: Datasette's own client
+    (ASGI, no socket, no server process) driven on an event loop in a thread of its own, so one
+    Datasette serves a whole session and synchronous tests read like the HTTP tests they are."""
+
+    def __init__(self, datasette):
+        self.datasette = datasette
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="site-client", daemon=True)
+        self.thread.start()
+
+    def request(self, method: str, url: str, **kwargs) -> httpx.Response:
+        if url.startswith("http://localhost/"):  # a next_url or a redirect the site wrote
+            url = url.removeprefix("http://localhost")
+        call = self.datasette.client.request(method.upper(), url, **kwargs)
+        return asyncio.run_coroutine_threadsafe(call, self.loop).result(timeout=120)
+
+    def get(self, url: str, **kwargs) -> httpx.Response:
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs) -> httpx.Response:
+        return self.request("POST", url, **kwargs)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=10)
+        self.loop.close()
+
+
+class EvaluationRuns:
+    """`evaluate`, `evaluate_real` and the real set's `load` (ingest/evaluate/) with each made
+    once: the same arguments give what the first call gave. Reading the real set alone takes
+    seconds (its labels are YAML, parsed in Python). A run over articles other than the
+    evaluation set's own is made every time."""
+
+    def __init__(self):
+        from ingest.evaluate import evaluation, realset
+
+        self.run_curated, self.run_real, self.read_set = evaluation.evaluate, evaluation.evaluate_real, realset.load
+        self.default_gold = evaluation.DEFAULT_GOLD
+        self.made: dict[tuple, object] = {}
+
+    def load(self, names=None, directory=None):
+        if names or directory:
+            return self.read_set(names, directory)
+        if "set" not in self.made:
+            self.made["set"] = self.read_set()
+        return self.made["set"]
+
+    def evaluate(self, gold_path=None):
+        gold_path = gold_path or self.default_gold
+        key = ("curated", str(gold_path))
+        if key not in self.made:
+            self.made[key] = self.run_curated(gold_path)
+        return self.made[key]
+
+    def evaluate_real(self, split: str, articles=None, with_url: bool = True):
+        if articles is not None and articles is not self.load() and articles != self.load():
+            return self.run_real(split, articles, with_url)
+        key = ("real", split, with_url)
+        if key not in self.made:
+            self.made[key] = self.run_real(split, self.load(), with_url)
+        return self.made[key]
+
+
+def checkout_copy(destination: Path) -> Path:
+    """The repository's files as a clean clone would have them (tracked and new, not ignored)."""
+    import shutil
+    import subprocess
+
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, check=True, capture_output=True
+        )
+        .stdout.decode()
+        .split("\0")
+    )
+    for name in filter(None, listed):
+        source, target = ROOT / name, destination / name
+        if not source.exists() and not source.is_symlink():
+            continue  # deleted in the work tree, not yet in git
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink():
+            target.symlink_to(source.readlink())
+        else:
+            shutil.copy2(source, target)
+    return destination

@@ -34,6 +34,7 @@ def entities(path) -> dict[str, int]:
         return dict(connection.execute("select key, id from entities"))
 
 
+@pytest.mark.slow  # a subprocess ingest
 def test_a_key_in_two_partitions_has_one_id(partitions):
     july, september = entities(partitions["2024-07"]), entities(partitions["2023-09"])
     shared = set(july) & set(september)
@@ -42,11 +43,13 @@ def test_a_key_in_two_partitions_has_one_id(partitions):
         assert july[key] == september[key] == entity_id(key)
 
 
+@pytest.mark.slow  # a subprocess ingest
 def test_every_id_is_its_keys_in_every_partition_and_in_a_single_file(partitions, seeds_db):
     for path in [*partitions.values(), seeds_db]:
         assert all(ident == entity_id(key) for key, ident in entities(path).items()), path
 
 
+@pytest.mark.slow  # a subprocess ingest
 def test_mentions_add_up_across_partitions_by_id(partitions, seeds_db):
     def mentions(path):
         db = sqlite_utils.Database(path)

@@ -6,11 +6,14 @@ the rest go in; the next run brings them in."""
 import subprocess
 import sys
 
+import pytest
 import sqlite_utils
 from support import ROOT, SEEDS
 
 from ingest.store.lock import IngestLock
 from ingest.store.partitions import partition_files, partition_path
+
+pytestmark = pytest.mark.slow  # ingest processes racing for partitions
 
 
 def command(folder, *paths):

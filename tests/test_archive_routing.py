@@ -44,6 +44,7 @@ def monthly(tmp_path_factory):
     return folder, result.stdout
 
 
+@pytest.mark.slow  # subprocess ingests
 def test_seeds_go_into_a_database_per_month_and_undated(monthly):
     folder, report = monthly
     assert not any(p.name.endswith((".lock", "-wal", "-shm", ".new")) for p in folder.iterdir())
@@ -55,6 +56,7 @@ def test_seeds_go_into_a_database_per_month_and_undated(monthly):
     assert "2024-07.db: 1 new" in report and "undated.db: 3 new" in report
 
 
+@pytest.mark.slow  # subprocess ingests
 def test_every_partition_has_the_schema_and_migrations_of_a_single_archive(monthly, seeds_db):
     folder, _ = monthly
 
@@ -69,6 +71,7 @@ def test_every_partition_has_the_schema_and_migrations_of_a_single_archive(month
         assert shape(path) == shape(seeds_db)
 
 
+@pytest.mark.slow  # subprocess ingests
 def test_by_year(tmp_path):
     folder = tmp_path / "yearly"
     result = run_ingest(SEEDS, "--archive", folder, "--partition", "year")
@@ -76,6 +79,7 @@ def test_by_year(tmp_path):
     assert articles_by_partition(folder) == {"2024": {"2024-07-27"}, "2023": {"2023-09-05"}, "undated": {""}}
 
 
+@pytest.mark.slow  # subprocess ingests
 def test_a_rerun_changes_nothing(monthly):
     folder, _ = monthly
     before = snapshot(folder)
@@ -96,6 +100,7 @@ def seed_record(published: str) -> dict:
     }
 
 
+@pytest.mark.slow  # subprocess ingests
 def test_an_article_whose_date_moves_is_in_its_new_partition_only(tmp_path):
     folder, source = tmp_path / "news", tmp_path / "in" / "record.json"
     source.parent.mkdir()
@@ -117,6 +122,7 @@ def test_an_article_whose_date_moves_is_in_its_new_partition_only(tmp_path):
     assert "0 new, 0 updated (0 moved to another period), 1 unchanged" in again.stdout
 
 
+@pytest.mark.slow  # subprocess ingests
 def test_a_copy_left_in_another_partition_is_removed_by_the_next_run(tmp_path):
     """A run killed between writing the new partition and deleting the old copy leaves the
     article twice; the next run keeps the one in its own period."""
@@ -130,6 +136,7 @@ def test_a_copy_left_in_another_partition_is_removed_by_the_next_run(tmp_path):
     assert articles_by_partition(folder) == {"2023-09": {"2023-09-14"}, "2023-08": set()}
 
 
+@pytest.mark.slow  # subprocess ingests
 def test_partitions_by_another_granularity_are_refused(monthly):
     folder, _ = monthly
     result = run_ingest(SEEDS, "--archive", folder, "--partition", "year")
@@ -137,6 +144,7 @@ def test_partitions_by_another_granularity_are_refused(monthly):
     assert "holds partitions by month" in result.stderr and "--partition month" in result.stderr
 
 
+@pytest.mark.slow  # subprocess ingests
 @pytest.mark.parametrize(
     "args, message",
     [

@@ -6,6 +6,7 @@ partitions attached, the newest); one partition still opens alone as a single ar
 import json
 
 import httpx
+import pytest
 import sqlite_utils
 from support import SEEDS, ingest_archive
 
@@ -72,6 +73,7 @@ def test_network_map_and_timeline_span_the_partitions(archive_http, seeds_archiv
     assert timeline.status_code == 200 and "timeline-events" in timeline.text
 
 
+@pytest.mark.slow  # a server process
 def test_one_partition_opens_alone_as_a_single_archive(seeds_archive, tmp_path):
     server = ServerProcess.serving(seeds_archive / "2023-09.db", tmp_path / "one.log").start(timeout=120)
     try:
@@ -81,6 +83,7 @@ def test_one_partition_opens_alone_as_a_single_archive(seeds_archive, tmp_path):
         server.stop()
 
 
+@pytest.mark.slow  # a server process
 def test_crossdb_attaches_at_most_ten_partitions(tmp_path):
     """Past Datasette's limit the newest ten are attached to _memory and the serve command says
     so; the others are still databases of their own."""

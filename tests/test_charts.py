@@ -34,18 +34,18 @@ def drawn(page: str, name: str) -> dict:
     return {period: int(n) for period, n in counts.items() if int(n)}, csv_url
 
 
-def from_csv(http, url, column) -> dict:
-    rows = csv.DictReader(io.StringIO(http.get(url).text))
+def from_csv(site, url, column) -> dict:
+    rows = csv.DictReader(io.StringIO(site.get(url).text))
     return {row["month"]: int(row[column]) for row in rows if re.match(r"^\d{4}-\d{2}$", row["month"] or "")}
 
 
-def test_entity_chart_is_its_csv(http, archive):
+def test_entity_chart_is_its_csv(site, archive):
     entity_id = archive.execute(
         "select m.entity_id from mentions m join articles a on a.id = m.article_id where a.published is not null "
         "group by m.entity_id order by count(*) desc"
     ).fetchone()[0]
-    counts, url = drawn(http.get(f"/entity/{entity_id}").text, "entity-months")
-    assert counts and counts == from_csv(http, url, "mentions")
+    counts, url = drawn(site.get(f"/entity/{entity_id}").text, "entity-months")
+    assert counts and counts == from_csv(site, url, "mentions")
     expected = archive.execute(
         "select count(*) from mentions m join articles a on a.id = m.article_id where m.entity_id = ? and a.published is not null",
         [entity_id],
@@ -53,19 +53,19 @@ def test_entity_chart_is_its_csv(http, archive):
     assert sum(counts.values()) == expected
 
 
-def test_search_chart_is_its_csv(http):
-    counts, url = drawn(http.get("/search", params={"q": "Putin"}).text, "search-months")
-    assert counts and counts == from_csv(http, url, "matches")
-    months = http.get("/search.json", params={"q": "Putin"}).json()["by_month"]
+def test_search_chart_is_its_csv(site):
+    counts, url = drawn(site.get("/search", params={"q": "Putin"}).text, "search-months")
+    assert counts and counts == from_csv(site, url, "matches")
+    months = site.get("/search.json", params={"q": "Putin"}).json()["by_month"]
     assert counts == {m["month"]: m["matches"] for m in months if m["month"] != "(unknown)"}
 
 
-def test_timeline_chart_is_its_csv(http, archive):
-    counts, url = drawn(http.get("/timeline").text, "timeline-months")
-    assert counts and counts == from_csv(http, url, "events")
+def test_timeline_chart_is_its_csv(site, archive):
+    counts, url = drawn(site.get("/timeline").text, "timeline-months")
+    assert counts and counts == from_csv(site, url, "events")
     assert (
         sum(counts.values())
         == archive.execute("select count(*) from dated_mentions where date_start is not null").fetchone()[0]
     )
-    narrowed, _ = drawn(http.get("/timeline", params={"entity": "Putin"}).text, "timeline-months")
+    narrowed, _ = drawn(site.get("/timeline", params={"entity": "Putin"}).text, "timeline-months")
     assert sum(narrowed.values()) < sum(counts.values())

@@ -1,4 +1,5 @@
-"""The `newsarchive` command as a user runs it: real files, a real database, a real process."""
+"""The `newsarchive` command as a user runs it: real files, a real database, a real process.
+An archive a test only starts from is ingested by the same command in this process."""
 
 import json
 import shutil
@@ -8,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from support import ingest_in_process
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -47,6 +49,7 @@ def test_help_shows_an_example():
         assert "Example:" in result.stdout and f"newsarchive {command}" in result.stdout
 
 
+@pytest.mark.slow  # subprocess ingests: the command's own output
 def test_reingesting_the_same_files_changes_nothing(corpus, tmp_path):
     db = tmp_path / "a.db"
     first = run("ingest", str(corpus), "--db", str(db))
@@ -59,9 +62,10 @@ def test_reingesting_the_same_files_changes_nothing(corpus, tmp_path):
     assert snapshot(db) == before
 
 
+@pytest.mark.slow  # subprocess ingests: the command's own output
 def test_an_edited_file_replaces_its_article(corpus, tmp_path):
     db = tmp_path / "a.db"
-    run("ingest", str(corpus), "--db", str(db))
+    ingest_in_process(str(corpus), "--db", str(db))
     path = sorted(corpus.glob("*.txt"))[0]
     path.write_text(
         path.read_text() + "\n\nPresiden Prancis Emmanuel Macron tiba di Jakarta untuk bertemu "
@@ -80,9 +84,10 @@ def test_an_edited_file_replaces_its_article(corpus, tmp_path):
         assert positions == []  # the old sentences were replaced, not added to
 
 
+@pytest.mark.slow  # subprocess ingests: the command's own output
 def test_bad_files_are_reported_by_name_and_the_rest_go_in(corpus, tmp_path):
     db = tmp_path / "a.db"
-    run("ingest", str(corpus), "--db", str(db))
+    ingest_in_process(str(corpus), "--db", str(db))
     before = snapshot(db)
     bad = tmp_path / "bad"
     bad.mkdir()
@@ -144,6 +149,7 @@ def test_missing_path_is_a_clear_error(tmp_path):
     assert "nowhere" in result.stderr and "no such file" in result.stderr
 
 
+@pytest.mark.slow  # subprocess ingests: the command's own output
 def test_an_html_page_goes_in_with_its_metadata(tmp_path):
     page = tmp_path / "page.html"
     page.write_text(
@@ -177,9 +183,10 @@ def test_an_html_page_goes_in_with_its_metadata(tmp_path):
     assert "Retno Marsudi" in people
 
 
+@pytest.mark.slow  # subprocess ingests: the command's own output
 def test_two_workers_store_exactly_what_one_does(corpus, tmp_path):
     serial, parallel = tmp_path / "serial.db", tmp_path / "parallel.db"
-    assert run("ingest", str(corpus), "--db", str(serial)).returncode == 0
+    ingest_in_process(str(corpus), "--db", str(serial))
     result = run("ingest", str(corpus), "--db", str(parallel), "--workers", "2")
     assert result.returncode == 0, result.stderr
     assert "5 new" in result.stdout

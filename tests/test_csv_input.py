@@ -193,6 +193,7 @@ def test_files_that_cannot_be_read_are_refused_by_name(tmp_path, content, column
     assert str(error.value).startswith(f"{path}: {reason}")
 
 
+@pytest.mark.slow  # subprocess ingests: the command's own output
 def test_ingest_with_mapped_columns_reruns_and_edits(tmp_path):
     rows = [
         ["judul", "isi", "tanggal", "url"],

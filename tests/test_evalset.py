@@ -4,12 +4,12 @@ from collections import Counter
 
 import pytest
 
-from ingest.evaluate.realset import evalset_dir, load, problems
+from ingest.evaluate.realset import evalset_dir, problems
 
 
 @pytest.fixture(scope="module")
-def articles():
-    return load()
+def articles(evaluation_runs):
+    return evaluation_runs.load()  # `load()`, read once a session with the evaluation's runs
 
 
 def test_every_label_holds_against_its_text(articles):

@@ -8,8 +8,6 @@ import pytest
 from ingest.evaluate.evaluation import (
     Scores,
     date_written_in,
-    evaluate,
-    evaluate_real,
     haversine_km,
     outlet_named_in,
     same_outlet,
@@ -55,19 +53,20 @@ REAL_TEST_BARE_TEXT_FLOORS = {
 REAL_TEST_BARE_TEXT_CEILINGS = {"published_invented": 2}
 
 
+# Each run is made once a session (conftest's `evaluation_runs`), shared with the README's tables.
 @pytest.fixture(scope="module")
-def figures():
-    return evaluate().summary()
-
-
-@pytest.fixture(scope="module")
-def real_test_figures():
-    return evaluate_real("test").summary()
+def figures(evaluation_runs):
+    return evaluation_runs.evaluate().summary()
 
 
 @pytest.fixture(scope="module")
-def real_test_bare_text_figures():
-    return evaluate_real("test", with_url=False).summary()
+def real_test_figures(evaluation_runs):
+    return evaluation_runs.evaluate_real("test").summary()
+
+
+@pytest.fixture(scope="module")
+def real_test_bare_text_figures(evaluation_runs):
+    return evaluation_runs.evaluate_real("test", with_url=False).summary()
 
 
 @pytest.mark.parametrize("measure, floor", REAL_TEST_FLOORS.items())

@@ -7,8 +7,6 @@ metric (4-word shingles, per-page means) and output."""
 
 import gzip
 import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -89,13 +87,13 @@ def test_without_the_folder_the_section_says_why(tmp_path):
     assert table(tmp_path / "missing").startswith(f"(not run: no benchmark at {tmp_path / 'missing'}")
 
 
-def test_make_eval_prints_the_section(tmp_path):
+def test_make_eval_prints_the_section(tmp_path, evaluated, capsys):
+    """`make eval`'s `main`, in this process: its real and curated tables read the session's evaluation runs."""
+    from ingest.evaluate import evaluation
+
     folder = make_benchmark(tmp_path / "bench")
-    code = "import sys; from ingest import evaluation; evaluation.main(sys.argv[1:])"
-    result = subprocess.run(
-        [sys.executable, "-c", code, "--html-benchmark", str(folder)], capture_output=True, text=True, timeout=900
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Real evaluation set" in result.stdout and "Curated set" in result.stdout
-    assert "HTML extraction (the public article-extraction benchmark, bench/, scored by its score.py):" in result.stdout
-    assert "| ... then our furniture rules (the stored body) | 0.667 | 1.000 | 0.500 |" in result.stdout
+    evaluation.main(["--html-benchmark", str(folder)])
+    printed = capsys.readouterr().out
+    assert "Real evaluation set" in printed and "Curated set" in printed
+    assert "HTML extraction (the public article-extraction benchmark, bench/, scored by its score.py):" in printed
+    assert "| ... then our furniture rules (the stored body) | 0.667 | 1.000 | 0.500 |" in printed

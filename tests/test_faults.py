@@ -22,9 +22,9 @@ from support import ROOT, free_port, start_server, stop_server
 from ingest.store.lock import IngestLock, IngestLocked, lock_path
 
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-COPIES = 80  # 400 articles: a few seconds of work, long enough to be killed part-way many times
+COPIES = 20  # 100 articles: long enough to be killed part-way twenty times (a kill lands within 0.1 s of a commit)
 KILLS = 20
-EDITED = 120  # files edited half-way through the kills, so that later kills land in updates too
+EDITED = 30  # files edited half-way through the kills, so that later kills land in updates too
 
 
 def make_corpus(folder: Path, copies: int = COPIES, first: int = 0) -> Path:
@@ -160,6 +160,7 @@ def reference(corpus, tmp_path_factory) -> dict:
 # SIGKILL ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # ingest and server processes, killed and raced
 def test_twenty_kills_at_random_points_leave_whole_articles_and_a_rerun_completes(tmp_path):
     corpus = make_corpus(tmp_path / "corpus")
     killed = tmp_path / "killed.db"
@@ -214,6 +215,7 @@ def test_ingest_lock_is_exclusive_names_the_database_and_is_released(tmp_path):
         pass
 
 
+@pytest.mark.slow  # ingest and server processes, killed and raced
 def test_an_ingest_refuses_while_another_holds_the_database(tmp_path, corpus):
     db = tmp_path / "archive.db"
     with IngestLock(db):
@@ -225,6 +227,7 @@ def test_an_ingest_refuses_while_another_holds_the_database(tmp_path, corpus):
     assert code == 0, err
 
 
+@pytest.mark.slow  # ingest and server processes, killed and raced
 def test_two_ingests_at_once_one_refuses_and_the_other_is_whole(tmp_path, corpus, reference):
     """Both start together; whichever takes the lock first ingests the corpus, the other
     refuses naming the database and writes nothing."""
@@ -253,8 +256,9 @@ CONSISTENCY_SQL = """select a.id, a.sentence_count, a.mention_count,
 from articles a order by a.rowid desc limit 1000"""
 
 
+@pytest.mark.slow  # ingest and server processes, killed and raced
 def test_a_live_server_never_shows_an_error_or_half_an_article_while_an_ingest_runs(tmp_path):
-    corpus = make_corpus(tmp_path / "corpus", copies=40)
+    corpus = make_corpus(tmp_path / "corpus", copies=10)  # 50 articles: the server is polled many times meanwhile
     db = tmp_path / "live.db"
     code, _, err = finish(ingest(ROOT / "seeds", db))
     assert code == 0, err
@@ -309,6 +313,7 @@ def test_a_live_server_never_shows_an_error_or_half_an_article_while_an_ingest_r
     assert "Traceback" not in log and "database is locked" not in log
 
 
+@pytest.mark.slow  # ingest and server processes, killed and raced
 @pytest.mark.parametrize(
     "make_db",
     [
@@ -334,6 +339,7 @@ cli.main(args=["ingest", sys.argv[1], "--db", sys.argv[2]])
 """
 
 
+@pytest.mark.slow  # ingest and server processes, killed and raced
 def test_a_kill_between_creating_the_search_index_and_its_triggers_is_repaired(tmp_path):
     """A kill at the one point where the schema is not written in one go (sqlite-utils creates
     an FTS table, fills it and adds its triggers in separate statements): the next ingest must
@@ -352,6 +358,7 @@ def test_a_kill_between_creating_the_search_index_and_its_triggers_is_repaired(t
         assert c.execute("select count(*) from articles_fts where articles_fts match 'Vostochny'").fetchone()[0] > 0
 
 
+@pytest.mark.slow  # ingest and server processes, killed and raced
 def test_serving_an_interrupted_archive_shows_every_committed_article(tmp_path, corpus):
     """`newsarchive serve` (immutable) after a killed ingest: what the ingest committed may
     still be in the WAL, which an immutable database is read without; serve folds it in first."""

@@ -15,6 +15,8 @@ import sys
 import pytest
 from support import ROOT, SEEDS
 
+pytestmark = pytest.mark.slow  # one subprocess ingest of the batch: the command's messages and exit status
+
 SENTENCES = (
     "Presiden Rusia Vladimir Putin bertemu pemimpin Korea Utara Kim Jong Un di Kosmodrom Vostochny. "
     "Pertemuan itu berlangsung selama empat jam, kata juru bicara Kremlin Dmitry Peskov kepada wartawan."

@@ -143,6 +143,7 @@ def error_lines(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.startswith("error: ")]
 
 
+@pytest.mark.slow  # one subprocess ingest of the batch: the command's messages and exit status
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_each_bad_file_has_its_stated_outcome(batch, name):
     code, stderr, rows, db, folder, _ = batch
@@ -159,6 +160,7 @@ def test_each_bad_file_has_its_stated_outcome(batch, name):
         assert rows[name]["sentence_count"] > 0
 
 
+@pytest.mark.slow  # one subprocess ingest of the batch: the command's messages and exit status
 def test_a_50_mb_file_is_refused_by_size_and_a_5_mb_line_without_sentences_is_refused(batch):
     code, stderr, rows, db, folder, _ = batch
     lines = error_lines(stderr)
@@ -167,6 +169,7 @@ def test_a_50_mb_file_is_refused_by_size_and_a_5_mb_line_without_sentences_is_re
     assert "huge-sparse.txt" not in rows and "one-long-line.txt" not in rows
 
 
+@pytest.mark.slow  # one subprocess ingest of the batch: the command's messages and exit status
 def test_the_rest_of_the_batch_goes_in_and_the_exit_status_is_1(batch):
     code, stderr, rows, db, folder, good = batch
     assert code == 1
@@ -176,6 +179,7 @@ def test_the_rest_of_the_batch_goes_in_and_the_exit_status_is_1(batch):
     assert "Traceback" not in stderr
 
 
+@pytest.mark.slow  # one subprocess ingest of the batch: the command's messages and exit status
 def test_markup_is_stored_as_text_in_title_outlet_and_body(batch):
     rows = batch[2]
     hostile = rows["hostile.json"]
@@ -185,6 +189,7 @@ def test_markup_is_stored_as_text_in_title_outlet_and_body(batch):
     assert "<script>" not in rows["malformed.html"]["body"] and "alert(1)" not in rows["malformed.html"]["body"]
 
 
+@pytest.mark.slow  # one subprocess ingest of the batch: the command's messages and exit status
 def test_bom_is_dropped_and_encodings_give_the_same_text(batch):
     rows = batch[2]
     assert not rows["utf8-bom.txt"]["raw"].startswith("\ufeff")
@@ -193,6 +198,7 @@ def test_bom_is_dropped_and_encodings_give_the_same_text(batch):
     assert rows["utf8-bom.txt"]["title"] == rows["utf16be-no-bom.txt"]["title"] == "Putin dan Kim bertemu di Vostochny"
 
 
+@pytest.mark.slow  # one subprocess ingest of the batch: the command's messages and exit status
 def test_every_stored_offset_holds_for_hostile_articles(batch):
     db = batch[3]
     with sqlite3.connect(db) as c:
@@ -221,6 +227,7 @@ def test_every_stored_offset_holds_for_hostile_articles(batch):
         )
 
 
+@pytest.mark.slow  # one subprocess ingest of the batch: the command's messages and exit status
 def test_the_50_mb_file_is_not_read(batch):
     folder = batch[4]
     assert os.stat(folder / "huge-sparse.txt").st_blocks * 512 < HUGE  # it stayed sparse: nothing was written

@@ -29,6 +29,7 @@ def long_db(archive_db, tmp_path_factory):
     return path
 
 
+@pytest.mark.slow  # an article of 10,000 sentences
 async def test_an_article_of_10000_sentences_is_shown_whole(make_datasette, long_db):
     response = await make_datasette(long_db).client.get("/article/very-long")
     assert response.status_code == 200
@@ -40,6 +41,7 @@ async def test_an_article_of_10000_sentences_is_shown_whole(make_datasette, long
     assert page.count('class="quote-link"') == SENTENCES  # the list of quotes under the text
 
 
+@pytest.mark.slow  # an article of 10,000 sentences
 async def test_a_long_article_never_holds_up_another_request(make_datasette, long_db, monkeypatch):
     """A request sent while the article is being laid out is answered while the layout runs.
     A probe holds the layout (`body_html`) until `/-/versions.json` is answered (10 s at most):

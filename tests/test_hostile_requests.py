@@ -56,6 +56,7 @@ def crowded_db(archive_db, tmp_path_factory):
     return crowded(archive_db, tmp_path_factory.mktemp("crowded") / "archive.db")
 
 
+@pytest.mark.slow  # 300,000 mentions written
 @pytest.mark.parametrize("path", ["/network", "/network?top=300", "/network.json"])
 async def test_a_network_cut_off_at_the_time_limit_is_a_message_not_a_500(crowded_db, metadata, path):
     response = await hurried([crowded_db], metadata).client.get(path)
@@ -67,6 +68,7 @@ async def test_a_network_cut_off_at_the_time_limit_is_a_message_not_a_500(crowde
         assert "took longer to count than the server allows" in response.text
 
 
+@pytest.mark.slow  # 300,000 mentions written
 async def test_the_network_across_partitions_too(seeds_archive, metadata, tmp_path):
     partitions = sorted(seeds_archive.glob("*.db"))
     assert len(partitions) > 1

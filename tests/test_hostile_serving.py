@@ -50,6 +50,7 @@ def small(seeds_db, tmp_path):
     return db, extra.parent
 
 
+@pytest.mark.slow  # server and ingest processes
 def test_an_ingest_into_an_archive_served_immutable_is_refused(small, tmp_path):
     db, more = small
     before = articles(db)
@@ -67,6 +68,7 @@ def test_an_ingest_into_an_archive_served_immutable_is_refused(small, tmp_path):
     assert articles(db) == before + 1
 
 
+@pytest.mark.slow  # server and ingest processes
 def test_serving_immutable_an_archive_an_ingest_holds_is_refused(small):
     db, _ = small
     with IngestLock(db):  # what an ingest holds while it writes: a real lock, in this process
@@ -81,6 +83,7 @@ def test_serving_immutable_an_archive_an_ingest_holds_is_refused(small):
     assert "an ingest is writing this database" in result.stderr and "--live" in result.stderr
 
 
+@pytest.mark.slow  # server and ingest processes
 def test_a_live_server_lets_an_ingest_write(small, tmp_path):
     db, more = small
     server = ServerProcess.serving(db, tmp_path / "server.log", "--live").start(timeout=120)
@@ -91,6 +94,7 @@ def test_a_live_server_lets_an_ingest_write(small, tmp_path):
         server.stop()
 
 
+@pytest.mark.slow  # server and ingest processes
 def test_two_immutable_servers_share_an_archive_and_the_last_to_stop_removes_the_lock_file(small, tmp_path):
     db, more = small
     first = ServerProcess.serving(db, tmp_path / "one.log").start(timeout=120)
@@ -107,6 +111,7 @@ def test_two_immutable_servers_share_an_archive_and_the_last_to_stop_removes_the
     assert ingest(db, more).returncode == 0
 
 
+@pytest.mark.slow  # server and ingest processes
 def test_a_killed_server_leaves_the_lock_file_to_the_next_user(small, tmp_path):
     db, more = small
     server = ServerProcess.serving(db, tmp_path / "server.log").start(timeout=120)

@@ -9,6 +9,8 @@ import gzip
 import tracemalloc
 import zlib
 
+import pytest
+
 from ingest.models import Document
 from ingest.read.decoding import SourceError
 from ingest.read.warc import warc_items
@@ -56,6 +58,7 @@ def documents(found) -> list[Document]:
     return [item for item in found if isinstance(item, Document)]
 
 
+@pytest.mark.slow  # tens of megabytes inflated
 def test_a_header_line_that_inflates_to_64_mb_is_cut_at_the_limit(tmp_path):
     path = tmp_path / "long-line.warc.gz"
     line = b"X-Padding: " + b"a" * (64 * 1024 * 1024) + b"\r\n"
@@ -98,6 +101,7 @@ def test_a_header_block_of_many_short_lines_is_cut(tmp_path):
     assert [d.url for d in documents(found)] == ["http://contoh.id/baik"]
 
 
+@pytest.mark.slow  # tens of megabytes inflated
 def test_a_gzip_member_that_inflates_a_thousandfold_is_cut(tmp_path):
     """200 MB of spaces as an image, about 200 KB compressed: an image is skipped unread, but
     all of it was inflated to find the record's end."""

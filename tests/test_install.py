@@ -4,7 +4,6 @@ templates and evaluation set it carries as package data."""
 
 import shutil
 import subprocess
-import sys
 import venv
 from pathlib import Path
 
@@ -15,43 +14,14 @@ from support import ROOT, SEEDS
 from ingest.serve.app import ServerProcess, free_port
 
 
-def checkout_copy(destination: Path) -> Path:
-    """The repository's files as a clean clone would have them (tracked and new, not ignored)."""
-    listed = (
-        subprocess.run(
-            ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, check=True, capture_output=True
-        )
-        .stdout.decode()
-        .split("\0")
-    )
-    for name in filter(None, listed):
-        source, target = ROOT / name, destination / name
-        if not source.exists() and not source.is_symlink():
-            continue  # deleted in the work tree, not yet in git
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_symlink():
-            target.symlink_to(source.readlink())
-        else:
-            shutil.copy2(source, target)
-    return destination
-
-
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> Path:
-    """The bin/ folder of a fresh venv with the wheel installed."""
-    work = tmp_path_factory.mktemp("install")
-    source = checkout_copy(work / "source")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", str(source), "-w", str(work)],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = work.glob("newsarchive-*.whl")
-    venv.create(work / "venv", with_pip=True)
-    bin_dir = work / "venv" / "bin"
-    result = subprocess.run([bin_dir / "pip", "install", "--quiet", str(wheel)], capture_output=True, text=True)
+def installed(wheel, tmp_path_factory) -> Path:
+    """The bin/ folder of a fresh venv with the wheel (conftest's, built once a session) installed."""
+    folder = tmp_path_factory.mktemp("venv")
+    venv.create(folder, with_pip=True)
+    result = subprocess.run([folder / "bin" / "pip", "install", "--quiet", str(wheel)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    return bin_dir
+    return folder / "bin"
 
 
 def test_the_wheel_carries_the_site_and_the_evaluation_set(installed, tmp_path):

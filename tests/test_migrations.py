@@ -80,6 +80,7 @@ def test_migrating_keeps_every_stored_row(schema3_archive, tmp_path):
         assert after == before, table
 
 
+@pytest.mark.slow  # a subprocess ingest
 def test_a_migrated_archive_takes_the_next_ingest_like_a_fresh_one(schema3_archive, seeds_db):
     """Articles whose pipeline version changed since are re-built; the archive then holds what a
     fresh ingest holds (ids aside: re-written sentences get new ones)."""

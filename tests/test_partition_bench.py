@@ -9,6 +9,8 @@ import sys
 import pytest
 from support import ROOT
 
+pytestmark = pytest.mark.slow  # the benchmark run end to end, twice, in subprocesses
+
 CASES = {
     "search: common word",
     "search: rare name",

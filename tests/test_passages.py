@@ -206,26 +206,26 @@ def test_rerun_indexes_nothing_and_an_edit_replaces_its_passages(copied):
 # Served ----------------------------------------------------------------------------------------
 
 
-def test_shared_passages_json_and_csv_match_the_database(http, db_name, archive, metadata):
+def test_shared_passages_json_and_csv_match_the_database(site, db_name, archive, metadata):
     statement = metadata["databases"]["archive"]["queries"]["shared_passages"]["sql"]
     expected = list(archive.query(statement, {"cluster": ""}))
     assert expected and {row["cluster_id"] for row in expected} == {
         r[0] for r in archive.execute("select id from passage_clusters")
     }
-    rows = http.get(f"/{db_name}/shared_passages.json", params={"_shape": "array"}).json()
+    rows = site.get(f"/{db_name}/shared_passages.json", params={"_shape": "array"}).json()
     assert rows == expected
     assert {"cluster_id", "sentences", "articles", "outlets", "earliest", "sample"} <= set(rows[0])
-    one = http.get(
+    one = site.get(
         f"/{db_name}/shared_passages.json", params={"cluster": expected[0]["cluster_id"], "_shape": "array"}
     ).json()
     assert one == [expected[0]]
-    response = http.get(f"/{db_name}/shared_passages.csv")
+    response = site.get(f"/{db_name}/shared_passages.csv")
     assert response.status_code == 200
     got = list(csv.DictReader(io.StringIO(response.text)))
     assert len(got) == len(expected) and list(got[0]) == list(expected[0])
 
 
-def test_article_page_says_which_sentences_appear_elsewhere(http, db_name, archive):
+def test_article_page_says_which_sentences_appear_elsewhere(site, db_name, archive):
     (article_id,) = archive.execute(
         "select article_id from passage_members group by article_id order by count(*) desc limit 1"
     ).fetchone()
@@ -237,14 +237,14 @@ def test_article_page_says_which_sentences_appear_elsewhere(http, db_name, archi
             [article_id],
         )
     }
-    page = http.get(f"/article/{article_id}").text
+    page = site.get(f"/article/{article_id}").text
     links = re.findall(
         r'<a class="shared-passage" data-cluster-id="(\d+)"[^>]*href="([^"]+)">also in (\d+) articles?</a>', page
     )
     assert {int(c): int(n) for c, _, n in links} == expected
     cluster_id, href, _ = links[0]
     assert href == f"/{db_name}/passage_members?cluster_id={cluster_id}"
-    listing = http.get(href).text
+    listing = site.get(href).text
     for (text,) in archive.execute(
         """select s.text from passage_members pm join sentences s on s.id = pm.sentence_id
                                       where pm.cluster_id = ?""",
@@ -253,8 +253,8 @@ def test_article_page_says_which_sentences_appear_elsewhere(http, db_name, archi
         assert html.escape(text, quote=False) in listing
 
 
-def test_article_without_shared_passages_has_no_marker(http, hostile):
-    assert 'class="shared-passage"' not in http.get(f"/article/{hostile.id}").text
+def test_article_without_shared_passages_has_no_marker(site, hostile):
+    assert 'class="shared-passage"' not in site.get(f"/article/{hostile.id}").text
 
 
 @pytest.mark.parametrize("step, bands_kept", [("_index_article", 0), ("_rebuild_clusters", 4)])
@@ -288,23 +288,23 @@ def test_an_interrupted_update_is_finished_by_the_next_one(tmp_path, monkeypatch
     db.close()
 
 
-def test_passages_shortcut_redirects_to_the_canned_query(http, db_name):
-    assert http.get("/passages").headers["location"] == f"/{db_name}/shared_passages"
-    assert http.get("/passages?cluster=4").headers["location"] == f"/{db_name}/shared_passages?cluster=4"
-    assert 'href="/passages"' in http.get("/").text and 'href="/network"' in http.get("/").text
+def test_passages_shortcut_redirects_to_the_canned_query(site, db_name):
+    assert site.get("/passages").headers["location"] == f"/{db_name}/shared_passages"
+    assert site.get("/passages?cluster=4").headers["location"] == f"/{db_name}/shared_passages?cluster=4"
+    assert 'href="/passages"' in site.get("/").text and 'href="/network"' in site.get("/").text
 
 
 PASSAGE_TABLES = ["passage_clusters", "passage_members", "passage_pairs", "passage_bands", "article_copies"]
 
 
 @pytest.mark.parametrize("table", PASSAGE_TABLES)
-def test_passage_tables_are_described_sortable_and_exported(http, db_name, archive, metadata, table):
-    page = http.get(f"/{db_name}/{table}").text
+def test_passage_tables_are_described_sortable_and_exported(site, db_name, archive, metadata, table):
+    page = site.get(f"/{db_name}/{table}").text
     assert html.escape(metadata["databases"]["archive"]["tables"][table]["description"]) in page
     for column in archive[table].columns_dict:
         for sort in ["_sort", "_sort_desc"]:
-            assert http.get(f"/{db_name}/{table}.json", params={sort: column}).status_code == 200, column
-    response = http.get(f"/{db_name}/{table}.csv", params={"_stream": "on", "_size": "max"})
+            assert site.get(f"/{db_name}/{table}.json", params={sort: column}).status_code == 200, column
+    response = site.get(f"/{db_name}/{table}.csv", params={"_stream": "on", "_size": "max"})
     assert response.status_code == 200
     assert len(list(csv.DictReader(io.StringIO(response.text)))) == archive[table].count
 
@@ -399,6 +399,7 @@ def test_an_article_repeating_itself_costs_no_lookup_per_repeat(tmp_path, repeat
     assert statements[repeats] == statements[2]
 
 
+@pytest.mark.slow  # thousands of sentences indexed
 def test_each_sentence_is_verified_against_a_bounded_number_of_candidates(tmp_path, monkeypatch):
     """However many near twins the archive holds, a new sentence is compared with at most
     MAX_CANDIDATES of them, and its look-ups cost the same number of statements."""

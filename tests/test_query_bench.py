@@ -21,6 +21,7 @@ def db(seeds_db, tmp_path) -> Path:
     return path
 
 
+@pytest.mark.slow  # a server process, the benchmark's queries
 def test_every_case_answers_with_the_raw_rows(db):
     results = query_bench.measure_queries(db, repeats=3, csv_repeats=1)
     with sqlite3.connect(db) as c:
@@ -69,6 +70,7 @@ def test_every_case_answers_with_the_raw_rows(db):
     assert any("MB/s" in line for line in lines)
 
 
+@pytest.mark.slow  # a server process, the benchmark's queries
 def test_an_error_page_stops_the_benchmark(db):
     missing = {"no_such_table table, faceted": functools.partial(query_cases.table_page, table="no_such_table")}
     with pytest.raises(RuntimeError, match="HTTP 404"):

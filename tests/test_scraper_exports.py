@@ -1,5 +1,5 @@
 """Scraper exports as they come (issue 22): rows in the shapes of a real news export (the
-CLICK-ID Kompas CSV), written here by hand, ingested by the real CLI into a real SQLite file.
+CLICK-ID Kompas CSV), written here by hand, ingested by the real command (in this process) into a real SQLite file.
 
 The export joins a page's text nodes with commas (paragraphs glued as "sungai.,Taman", a
 link's words dropped as "( ,)", the dateline as a " -  , " scrap before the lead) and holds
@@ -14,7 +14,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from test_cli import run
+from support import ingest_in_process
 
 from ingest.extract.repair import read, repaired_characters
 
@@ -91,8 +91,7 @@ def archive(tmp_path_factory):
     record = {"title": "Taman", "content": PARK, "url": "https://contoh.id/taman"}
     (folder / "feed.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
     db_path = folder / "archive.db"
-    result = run("ingest", str(folder), "--db", str(db_path))
-    assert result.returncode == 0, result.stderr
+    ingest_in_process(str(folder), "--db", str(db_path))
     connection = sqlite3.connect(db_path)
     yield connection
     connection.close()

@@ -1,4 +1,5 @@
-"""The served site over HTTP, against a real `datasette` process started like `newsarchive serve`.
+"""The served site over HTTP: in this process (conftest's `site`, Datasette's own client), and
+once against a real `newsarchive serve` process, which must answer the same.
 
 Expected values come from the database itself, never from hard-coded counts.
 """
@@ -92,11 +93,11 @@ def expected_rows(archive_sql, metadata, query: str, params: dict) -> list[dict]
     return [dict(row) for row in archive_sql.execute(statement, params)]
 
 
-def all_json_rows(http, path: str) -> list[dict]:
+def all_json_rows(site, path: str) -> list[dict]:
     """Every row of a table, following next_url page by page."""
     rows, url = [], f"{path}.json?_shape=objects&_size=max"
     while url:
-        page = http.get(url)
+        page = site.get(url)
         assert page.status_code == 200, page.text
         data = page.json()
         rows += data["rows"]
@@ -131,7 +132,8 @@ def test_args_serve_immutable_with_metadata_plugins_templates_and_limits(tmp_pat
     assert {"sql_time_limit_ms", "max_returned_rows"} <= settings
 
 
-def test_newsarchive_serve_command_serves_the_same_site(archive_db, db_name, http, tmp_path):
+@pytest.mark.slow  # a server process: the single-file mode's smoke test
+def test_newsarchive_serve_command_serves_the_same_site(archive_db, db_name, site, tmp_path):
     port = free_port()
     process = start_server(
         [sys.executable, "-m", "ingest", "serve", "--db", str(archive_db), "--port", str(port)],
@@ -141,7 +143,7 @@ def test_newsarchive_serve_command_serves_the_same_site(archive_db, db_name, htt
     try:
 
         def both(path):
-            return httpx.get(f"http://127.0.0.1:{port}{path}").json(), http.get(path).json()
+            return httpx.get(f"http://127.0.0.1:{port}{path}").json(), site.get(path).json()
 
         for path in ["/-/plugins.json", "/-/settings.json", f"/{db_name}/search.json?q=Putin&_shape=array"]:
             ours, theirs = both(path)
@@ -152,29 +154,30 @@ def test_newsarchive_serve_command_serves_the_same_site(archive_db, db_name, htt
         stop_server(process)
 
 
-def test_database_is_immutable(http, db_name):
-    database, basemap = http.get("/-/databases.json").json()  # the second holds the map tiles
+def test_database_is_immutable(site, db_name):
+    database, basemap = site.get("/-/databases.json").json()  # the second holds the map tiles
     assert database["name"] == db_name and database["is_mutable"] is False
     assert basemap["name"] == "basemap" and basemap["is_mutable"] is False
 
 
-def test_index_has_title_description_license_and_source(http, metadata):
-    page = http.get("/").text
+def test_index_has_title_description_license_and_source(site, metadata):
+    page = site.get("/").text
     for key in ["title", "license", "source"]:
         assert html.escape(metadata[key], quote=False) in page
     assert 'href="/search"' in page and 'href="/map"' in page
 
 
-def test_shortcuts_lead_to_the_canned_queries(http, db_name):
-    assert http.get("/passages").headers["location"] == f"/{db_name}/shared_passages"
-    assert f'href="/{db_name}/places_map"' in http.get("/map").text  # a page of its own, as an archive's
+def test_shortcuts_lead_to_the_canned_queries(site, db_name):
+    assert site.get("/passages").headers["location"] == f"/{db_name}/shared_passages"
+    assert f'href="/{db_name}/places_map"' in site.get("/map").text  # a page of its own, as an archive's
 
 
-def test_runaway_sql_is_cut_off_and_the_server_keeps_serving(http, db_name):
+@pytest.mark.slow  # runs into the 3 s time limit
+def test_runaway_sql_is_cut_off_and_the_server_keeps_serving(site, db_name):
     runaway = "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"
-    response = http.get(f"/{db_name}.json", params={"sql": runaway})
+    response = site.get(f"/{db_name}.json", params={"sql": runaway})
     assert response.status_code == 400 and "interrupted" in response.text.lower()
-    assert http.get(f"/{db_name}/articles.json").status_code == 200
+    assert site.get(f"/{db_name}/articles.json").status_code == 200
 
 
 # Metadata: descriptions, facets, search boxes, sorting ---------------------------------------
@@ -197,8 +200,8 @@ def test_metadata_describes_every_table_and_column(metadata, archive):
 
 
 @pytest.mark.parametrize("table", TABLES)
-def test_table_page_shows_descriptions(http, db_name, metadata, table):
-    page = http.get(f"/{db_name}/{table}").text
+def test_table_page_shows_descriptions(site, db_name, metadata, table):
+    page = site.get(f"/{db_name}/{table}").text
     assert html.escape(metadata["databases"]["archive"]["tables"][table]["description"]) in page
     assert 'class="column-descriptions"' in page
 
@@ -207,18 +210,18 @@ def test_table_page_shows_descriptions(http, db_name, metadata, table):
     "table, facets",
     [("articles", {"outlet", "language", "published"}), ("entities", {"type"}), ("places", {"kind", "country_code"})],
 )
-def test_facets(http, db_name, table, facets):
-    data = http.get(f"/{db_name}/{table}.json").json()
+def test_facets(site, db_name, table, facets):
+    data = site.get(f"/{db_name}/{table}.json").json()
     assert facets <= set(data["facet_results"])
 
 
 @pytest.mark.parametrize("table", ["articles", "sentences"])
-def test_table_pages_have_a_search_box(http, db_name, table):
-    assert '<input id="_search" type="search" name="_search"' in http.get(f"/{db_name}/{table}").text
+def test_table_pages_have_a_search_box(site, db_name, table):
+    assert '<input id="_search" type="search" name="_search"' in site.get(f"/{db_name}/{table}").text
 
 
-def test_search_box_finds_the_matching_sentences(http, db_name, archive):
-    rows = http.get(f"/{db_name}/sentences.json", params={"_search": "Vostochny", "_shape": "array"}).json()
+def test_search_box_finds_the_matching_sentences(site, db_name, archive):
+    rows = site.get(f"/{db_name}/sentences.json", params={"_search": "Vostochny", "_shape": "array"}).json()
     expected = {
         r["id"] for r in archive.query("select id, text from sentences") if re.search(r"(?i)\bvostochny\b", r["text"])
     }
@@ -227,48 +230,48 @@ def test_search_box_finds_the_matching_sentences(http, db_name, archive):
 
 @pytest.mark.parametrize("table", ["articles", "sentences"])
 @pytest.mark.parametrize("text", HOSTILE_INPUTS)
-def test_search_box_accepts_any_input(http, db_name, table, text):
+def test_search_box_accepts_any_input(site, db_name, table, text):
     for suffix in ["", ".json"]:
-        response = http.get(f"/{db_name}/{table}{suffix}", params={"_search": text})
+        response = site.get(f"/{db_name}/{table}{suffix}", params={"_search": text})
         assert response.status_code == 200, response.text[:300]
 
 
-def test_blank_search_box_with_a_filter_shows_the_filtered_rows(http, db_name, archive):
-    rows = http.get(
+def test_blank_search_box_with_a_filter_shows_the_filtered_rows(site, db_name, archive):
+    rows = site.get(
         f"/{db_name}/sentences.json", params={"_search": "", "section": "body", "_shape": "array", "_size": "max"}
     ).json()
     assert len(rows) == archive["sentences"].count_where("section = 'body'")
 
 
 @pytest.mark.parametrize("table", TABLES)
-def test_every_column_sorts_both_ways(http, db_name, archive, table):
+def test_every_column_sorts_both_ways(site, db_name, archive, table):
     for column in archive[table].columns_dict:
         for sort in ["_sort", "_sort_desc"]:
-            response = http.get(f"/{db_name}/{table}.json", params={sort: column})
+            response = site.get(f"/{db_name}/{table}.json", params={sort: column})
             assert response.status_code == 200, (column, response.text[:300])
 
 
-def test_sorting_by_a_missing_column_is_a_client_error(http, db_name):
-    assert http.get(f"/{db_name}/articles", params={"_sort": "nope"}).status_code == 400
-    assert http.get(f"/{db_name}/articles.json", params={"_sort": "id", "_sort_desc": "id"}).status_code == 400
+def test_sorting_by_a_missing_column_is_a_client_error(site, db_name):
+    assert site.get(f"/{db_name}/articles", params={"_sort": "nope"}).status_code == 400
+    assert site.get(f"/{db_name}/articles.json", params={"_sort": "id", "_sort_desc": "id"}).status_code == 400
 
 
 # CSV and JSON of every table ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("table", TABLES)
-def test_table_json_pages_add_up_to_the_table(http, db_name, archive, table):
-    assert len(all_json_rows(http, f"/{db_name}/{table}")) == archive[table].count
+def test_table_json_pages_add_up_to_the_table(site, db_name, archive, table):
+    assert len(all_json_rows(site, f"/{db_name}/{table}")) == archive[table].count
 
 
 @pytest.mark.parametrize("table", TABLES)
-def test_streamed_csv_has_every_row(http, db_name, archive, table):
-    rows = csv_rows(http.get(f"/{db_name}/{table}.csv", params={"_stream": "on", "_size": "max"}))
+def test_streamed_csv_has_every_row(site, db_name, archive, table):
+    rows = csv_rows(site.get(f"/{db_name}/{table}.csv", params={"_stream": "on", "_size": "max"}))
     assert len(rows) == archive[table].count
 
 
-def test_streamed_sentences_csv_is_the_whole_table(http, db_name, archive):
-    rows = csv_rows(http.get(f"/{db_name}/sentences.csv", params={"_stream": "on", "_size": "max", "_dl": "1"}))
+def test_streamed_sentences_csv_is_the_whole_table(site, db_name, archive):
+    rows = csv_rows(site.get(f"/{db_name}/sentences.csv", params={"_stream": "on", "_size": "max", "_dl": "1"}))
     expected = {r["id"]: r["text"] for r in archive.query("select id, text from sentences")}
     assert {int(row["id"]): row["text"] for row in rows} == expected
 
@@ -276,22 +279,22 @@ def test_streamed_sentences_csv_is_the_whole_table(http, db_name, archive):
 # Canned queries -------------------------------------------------------------------------------
 
 
-def test_canned_queries_json_and_csv_match_the_database(http, db_name, archive_sql, metadata):
+def test_canned_queries_json_and_csv_match_the_database(site, db_name, archive_sql, metadata):
     for query, params in canned_cases(archive_sql):
         expected = expected_rows(archive_sql, metadata, query, params)
-        got = http.get(f"/{db_name}/{query}.json", params={**params, "_shape": "array"})
+        got = site.get(f"/{db_name}/{query}.json", params={**params, "_shape": "array"})
         assert got.status_code == 200, (query, params, got.text[:300])
         assert got.json() == expected, (query, params)
-        rows = csv_rows(http.get(f"/{db_name}/{query}.csv", params=params))
+        rows = csv_rows(site.get(f"/{db_name}/{query}.csv", params=params))
         assert len(rows) == len(expected), (query, params)
         if expected:
             assert list(rows[0]) == list(expected[0])
 
 
-def test_every_canned_query_returns_rows_for_a_seed_entity(http, db_name, archive_sql):
+def test_every_canned_query_returns_rows_for_a_seed_entity(site, db_name, archive_sql):
     for query, params in canned_cases(archive_sql):
         if any(params.values()):
-            rows = http.get(f"/{db_name}/{query}.json", params={**params, "_shape": "array"}).json()
+            rows = site.get(f"/{db_name}/{query}.json", params={**params, "_shape": "array"}).json()
             assert rows, (query, params)
 
 
@@ -301,15 +304,15 @@ def test_canned_queries_use_named_parameters_only(metadata):
         assert set(re.findall(r":(\w+)", query["sql"])) == set(query["params"]), name
 
 
-def test_search_ranks_and_marks_matches(http, db_name):
-    rows = http.get(f"/{db_name}/search.json", params={"q": "Vostochny", "_shape": "array"}).json()
+def test_search_ranks_and_marks_matches(site, db_name):
+    rows = site.get(f"/{db_name}/search.json", params={"q": "Vostochny", "_shape": "array"}).json()
     assert rows and all("<mark>Vostochny</mark>" in row["snippet"] for row in rows)
     assert [row["score"] for row in rows] == sorted(row["score"] for row in rows)
     assert {"title", "outlet", "published", "article_id"} <= set(rows[0])
 
 
-def test_stemmed_search_finds_other_forms_of_the_word(http, db_name, archive):
-    rows = http.get(f"/{db_name}/search.json", params={"q": "pertemuan", "_shape": "array", "_size": "max"}).json()
+def test_stemmed_search_finds_other_forms_of_the_word(site, db_name, archive):
+    rows = site.get(f"/{db_name}/search.json", params={"q": "pertemuan", "_shape": "array", "_size": "max"}).json()
     found = {row["sentence_id"] for row in rows}
     with_bertemu = {
         r["id"] for r in archive.query("select id, text from sentences") if re.search(r"(?i)\bbertemu\b", r["text"])
@@ -319,58 +322,58 @@ def test_stemmed_search_finds_other_forms_of_the_word(http, db_name, archive):
 
 
 @pytest.mark.parametrize("text", HOSTILE_INPUTS)
-def test_search_accepts_any_input(http, db_name, text):
+def test_search_accepts_any_input(site, db_name, text):
     for query in ["search", "places_map"]:
-        response = http.get(f"/{db_name}/{query}.json", params={"q": text, "_shape": "array"})
+        response = site.get(f"/{db_name}/{query}.json", params={"q": text, "_shape": "array"})
         assert response.status_code == 200 and isinstance(response.json(), list), response.text[:300]
-        assert http.get(f"/{db_name}/{query}", params={"q": text}).status_code == 200
+        assert site.get(f"/{db_name}/{query}", params={"q": text}).status_code == 200
 
 
-def test_search_without_q_is_an_empty_table(http, db_name):
-    assert http.get(f"/{db_name}/search.json?_shape=array").json() == []
-    assert http.get(f"/{db_name}/search").status_code == 200
+def test_search_without_q_is_an_empty_table(site, db_name):
+    assert site.get(f"/{db_name}/search.json?_shape=array").json() == []
+    assert site.get(f"/{db_name}/search").status_code == 200
 
 
-def test_search_snippets_are_escaped_then_marked(http, db_name, hostile):
+def test_search_snippets_are_escaped_then_marked(site, db_name, hostile):
     surface = hostile.mentions[0].surface  # "Moskow", next to a <script> in the hostile article
-    rows = http.get(f"/{db_name}/search.json", params={"q": surface, "_shape": "array"}).json()
+    rows = site.get(f"/{db_name}/search.json", params={"q": surface, "_shape": "array"}).json()
     snippet = next(row["snippet"] for row in rows if row["article_id"] == hostile.id)
     assert "<script>" not in snippet and "&lt;script&gt;alert(1)&lt;/script&gt;" in snippet
     assert f"<mark>{surface}</mark>" in snippet
-    page = http.get(f"/{db_name}/search", params={"q": surface}).text
+    page = site.get(f"/{db_name}/search", params={"q": surface}).text
     assert "<script>alert(1)" not in page and f"<mark>{surface}</mark>" in page
 
 
-def test_places_map_with_q_keeps_places_mentioned_in_matching_sentences(http, db_name, archive):
-    rows = http.get(f"/{db_name}/places_map.json", params={"q": "Vostochny", "_shape": "array"}).json()
+def test_places_map_with_q_keeps_places_mentioned_in_matching_sentences(site, db_name, archive):
+    rows = site.get(f"/{db_name}/places_map.json", params={"q": "Vostochny", "_shape": "array"}).json()
     mentioned = {
         r["entity_id"]
         for r in archive.query("select m.entity_id, s.text from mentions m join sentences s on s.id = m.sentence_id")
         if re.search(r"(?i)\bvostochny\b", r["text"])
     }
     assert rows and {row["entity_id"] for row in rows} <= mentioned
-    everywhere = http.get(f"/{db_name}/places_map.json", params={"_shape": "array"}).json()
+    everywhere = site.get(f"/{db_name}/places_map.json", params={"_shape": "array"}).json()
     assert len(everywhere) >= len(rows)
 
 
-def test_places_map_popups_name_the_place_count_and_link_to_its_mentions(http, db_name):
-    for row in http.get(f"/{db_name}/places_map.json", params={"_shape": "array"}).json():
+def test_places_map_popups_name_the_place_count_and_link_to_its_mentions(site, db_name):
+    for row in site.get(f"/{db_name}/places_map.json", params={"_shape": "array"}).json():
         popup = json.loads(row["popup"])
         assert popup["title"] == row["name"] and str(row["mentions"]) in popup["description"]
-        assert http.get(popup["link"]).status_code == 200
+        assert site.get(popup["link"]).status_code == 200
 
 
 # Maps, article and entity pages ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize("path", ["places", "places_map"])
-def test_map_pages_load_the_cluster_map_with_the_offline_tiles(http, db_name, path):
-    page = http.get(f"/{db_name}/{path}").text
+def test_map_pages_load_the_cluster_map_with_the_offline_tiles(site, db_name, path):
+    page = site.get(f"/{db_name}/{path}").text
     assert "datasette-cluster-map.js" in page
     assert json.dumps("/-/tiles/basemap/{z}/{x}/{y}.png") in page
 
 
-def test_article_page_marks_every_mention_at_its_offsets(http, archive):
+def test_article_page_marks_every_mention_at_its_offsets(site, archive):
     article_id = archive.execute(
         "select article_id from mentions group by article_id order by count(*) desc"
     ).fetchone()[0]
@@ -383,24 +386,24 @@ def test_article_page_marks_every_mention_at_its_offsets(http, archive):
             [article_id],
         )
     ]
-    page = http.get(f"/article/{article_id}").text
+    page = site.get(f"/article/{article_id}").text
     marked = re.findall(r'<a class="mention [^"]*"[^>]*><mark>(.*?)</mark></a>', page)
     assert marked == expected
     for field in ["title", "outlet", "published"]:
         assert html.escape(article[field] or "") in page
 
 
-def test_article_page_escapes_everything(http, hostile):
-    page = http.get(f"/article/{hostile.id}").text
+def test_article_page_escapes_everything(site, hostile):
+    page = site.get(f"/article/{hostile.id}").text
     assert "<script>alert" not in page and "<img src=x" not in page and "<b>heboh" not in page
     assert html.escape("<script>alert(1)</script>", quote=False) in page
 
 
-def test_entity_page(http, archive_sql):
+def test_entity_page(site, archive_sql):
     putin = entity_id(archive_sql, "Putin")
     entity = dict(archive_sql.execute("select * from entities where id = ?", [putin]).fetchone())
     mentions = archive_sql.execute("select count(*) from mentions where entity_id = ?", [putin]).fetchone()[0]
-    page = http.get(f"/entity/{putin}").text
+    page = site.get(f"/entity/{putin}").text
     assert html.escape(entity["name"]) in page
     assert f'<strong class="mention-count">{mentions}</strong>' in page
     if entity["wikidata"]:
@@ -414,19 +417,19 @@ def test_entity_page(http, archive_sql):
         assert html.escape(name) in page
 
 
-def test_unknown_article_and_entity_are_404(http):
-    assert http.get("/article/no-such-article").status_code == 404
-    assert http.get("/entity/999999999").status_code == 404
+def test_unknown_article_and_entity_are_404(site):
+    assert site.get("/article/no-such-article").status_code == 404
+    assert site.get("/entity/999999999").status_code == 404
 
 
-def test_hostile_title_is_escaped_on_table_pages(http, db_name, hostile):
+def test_hostile_title_is_escaped_on_table_pages(site, db_name, hostile):
     for path in [f"/{db_name}/articles", f"/{db_name}/articles/{hostile.id}", f"/{db_name}/mentions"]:
-        page = http.get(path).text
+        page = site.get(path).text
         assert "<script>alert" not in page and "<img src=x" not in page, path
 
 
-def test_settings_stream_whole_tables_and_skip_facet_suggestions(http):
+def test_settings_stream_whole_tables_and_skip_facet_suggestions(site):
     """Streamed CSV is never cut off (Datasette's default stops at 100 MB), and table pages
     do not run a suggestion query per column."""
-    settings = http.get("/-/settings.json").json()
+    settings = site.get("/-/settings.json").json()
     assert settings["max_csv_mb"] == 0 and settings["suggest_facets"] is False

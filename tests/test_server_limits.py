@@ -1,9 +1,10 @@
 """The server under pressure (issue 6): read-only through every door, researchers' SQL
 limited in time and rows, runaway queries cut off while other requests are still answered.
 
-Runs against the real `datasette` process (conftest's `server`, immutable), and a second
-one started by `newsarchive serve --live` on a copy, since a live archive is mutable on disk
-and must still refuse every write.
+Most run in this process (conftest's `site`, as `newsarchive serve` configures it); runaway
+queries beside ordinary pages against the real `datasette` process (conftest's `server`: its
+threads and time limits under load), and `newsarchive serve --live` on a copy (the live mode's
+smoke test), since a live archive is mutable on disk and must still refuse every write.
 """
 
 import hashlib
@@ -44,10 +45,10 @@ def table_counts(db_path) -> dict:
         }
 
 
-def check_read_only(http, db_name, db_path):
+def check_read_only(client, db_name, db_path):
     before = table_counts(db_path)
     for sql in WRITES:
-        response = http.get(f"/{db_name}.json", params={"sql": sql})
+        response = client.get(f"/{db_name}.json", params={"sql": sql})
         assert response.status_code in (400, 403), (sql, response.status_code)
     for path in [
         f"/{db_name}/-/create",
@@ -59,37 +60,38 @@ def check_read_only(http, db_name, db_path):
         f"/{db_name}",
         "/-/create-token",
     ]:
-        response = http.post(path, json={"rows": [{"id": "x"}], "sql": "delete from articles"})
+        response = client.post(path, json={"rows": [{"id": "x"}], "sql": "delete from articles"})
         assert response.status_code in (403, 404, 405), (path, response.status_code)
     assert table_counts(db_path) == before
 
 
-def test_no_write_gets_through_sql_or_the_api(http, db_name, archive_db):
+def test_no_write_gets_through_sql_or_the_api(site, db_name, archive_db):
     digest = hashlib.sha256(archive_db.read_bytes()).hexdigest()
-    check_read_only(http, db_name, archive_db)
+    check_read_only(site, db_name, archive_db)
     assert hashlib.sha256(archive_db.read_bytes()).hexdigest() == digest
 
 
 @pytest.mark.parametrize("path", ["/{db}/articles", "/{db}/search"])
-def test_post_to_a_table_or_a_query_is_refused_as_read_only(http, db_name, path):
+def test_post_to_a_table_or_a_query_is_refused_as_read_only(site, db_name, path):
     # plugins/read_only.py: Datasette 0.65 alone answers these with 500
-    response = http.post(path.format(db=db_name), data={"q": "x", "sql": "delete from articles"})
+    response = site.post(path.format(db=db_name), data={"q": "x", "sql": "delete from articles"})
     assert response.status_code == 405
 
 
-def test_limits_are_set(http):
-    settings = http.get("/-/settings.json").json()
+def test_limits_are_set(site):
+    settings = site.get("/-/settings.json").json()
     assert settings["sql_time_limit_ms"] == SETTINGS["sql_time_limit_ms"] <= 5000
     assert settings["max_returned_rows"] == SETTINGS["max_returned_rows"] <= 5000
 
 
-def test_max_returned_rows_truncates_a_big_result(http, db_name):
+def test_max_returned_rows_truncates_a_big_result(site, db_name):
     limit = SETTINGS["max_returned_rows"]
     sql = f"with recursive n(i) as (select 1 union all select i + 1 from n limit {limit * 3}) select i from n"
-    data = http.get(f"/{db_name}.json", params={"sql": sql, "_shape": "objects"}).json()
+    data = site.get(f"/{db_name}.json", params={"sql": sql, "_shape": "objects"}).json()
     assert len(data["rows"]) == limit and data["truncated"] is True
 
 
+@pytest.mark.slow  # a server process, and queries that run into the 3 s time limit
 def test_runaway_queries_are_cut_off_while_other_requests_are_answered(db_name, server):
     """Six runaway queries (more than Datasette's three SQL threads) and, at the same time,
     ordinary pages: the runaways end in "SQL Interrupted", every ordinary page is served."""
@@ -114,6 +116,7 @@ def test_runaway_queries_are_cut_off_while_other_requests_are_answered(db_name, 
         assert client.get(f"/{db_name}/articles.json").status_code == 200  # and it still serves afterwards
 
 
+@pytest.mark.slow  # a server process: the live mode's smoke test
 def test_a_live_archive_is_read_only_too(archive_db, tmp_path):
     path = tmp_path / "live.db"
     source, copy = sqlite3.connect(archive_db), sqlite3.connect(path)

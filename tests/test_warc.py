@@ -225,6 +225,7 @@ def test_a_warc_is_not_held_to_the_size_limit_of_whole_files(tmp_path, monkeypat
     assert len(read_documents(path)) == 3
 
 
+@pytest.mark.slow  # subprocess ingests: the command's own output
 def test_ingest_a_warc_then_again_then_with_an_edited_page(tmp_path):
     warc = write_warc(tmp_path / "crawl.warc.gz", crawl(), True)
     db = tmp_path / "a.db"
@@ -263,6 +264,7 @@ def test_ingest_a_warc_then_again_then_with_an_edited_page(tmp_path):
     assert "ditunda sampai bulan depan" in body
 
 
+@pytest.mark.slow  # subprocess ingests: the command's own output
 def test_ingest_reports_a_corrupt_record_and_keeps_the_others(tmp_path):
     warc = write_warc(tmp_path / "crawl.warc", crawl(), False)
     offset = corrupt_middle(warc, False)
@@ -272,6 +274,7 @@ def test_ingest_reports_a_corrupt_record_and_keeps_the_others(tmp_path):
     assert "articles: 2 new, 0 updated, 0 unchanged, 1 failed" in result.stdout
 
 
+@pytest.mark.slow  # subprocess ingests: the command's own output
 def test_a_page_captured_twice_goes_in_once(tmp_path):
     records = crawl()
     url1, title1, _ = PAGES[0]
