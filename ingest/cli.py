@@ -86,9 +86,9 @@ def ingest(ctx, paths, db_path, workers, columns, archive_dir, granularity):
 
     from ingest.pipeline import ingest_archive, ingest_paths
     from ingest.read.tabular import parse_columns
-    from ingest.store.articles import StoreError
     from ingest.store.lock import IngestLocked
     from ingest.store.partitions import ArchiveError
+    from ingest.store.schema import StoreError
 
     try:
         mapping = parse_columns(columns)

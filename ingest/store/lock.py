@@ -26,7 +26,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from ingest.store.articles import StoreError
+from ingest.store.schema import StoreError
 
 
 class IngestLocked(Exception):

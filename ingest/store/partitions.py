@@ -40,10 +40,10 @@ from pathlib import Path
 import sqlite_utils
 
 from ingest.models import Article
-from ingest.store.articles import StoreError, stored_hash
+from ingest.store.articles import stored_hash
 from ingest.store.lock import IngestLock, IngestLocked
 from ingest.store.passages import pending
-from ingest.store.schema import open_database
+from ingest.store.schema import StoreError, open_database
 
 GRANULARITIES = ("month", "year")
 UNDATED = "undated"
