@@ -84,10 +84,11 @@ def ingest(ctx, paths, db_path, workers, columns, archive_dir, granularity):
     """
     from click.core import ParameterSource
 
-    from ingest.pipeline import ingest_paths
+    from ingest.pipeline import ingest_archive, ingest_paths
     from ingest.read.tabular import parse_columns
-    from ingest.store.articles import StoreError
     from ingest.store.lock import IngestLocked
+    from ingest.store.partitions import ArchiveError
+    from ingest.store.schema import StoreError
 
     try:
         mapping = parse_columns(columns)
@@ -108,8 +109,6 @@ def ingest(ctx, paths, db_path, workers, columns, archive_dir, granularity):
     }
     try:
         if archive_dir is not None:
-            from ingest.store.partitions import ArchiveError, ingest_archive
-
             try:
                 summary = ingest_archive(paths, archive_dir, granularity, **options)
             except ArchiveError as error:

@@ -328,34 +328,61 @@ def test_an_unusable_database_is_a_clear_error_naming_it(tmp_path, make_db):
     assert err.startswith(f"error: {db}: ") and "Traceback" not in err
 
 
-KILL_INSIDE_FTS_SETUP = """
+KILL_WHILE_MAKING_THE_SEARCH_INDEXES = """
 import os, signal, sys
 import sqlite_utils.db
-def killed(self, *args, **kwargs):  # the FTS table exists, its triggers do not yet
-    os.kill(os.getpid(), signal.SIGKILL)
-sqlite_utils.db.Table.populate_fts = killed
+made = sqlite_utils.db.Database.executescript
+def killed(self, script):  # the tables are made, the search indexes not yet
+    if "USING FTS5" in script:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return made(self, script)
+sqlite_utils.db.Database.executescript = killed
 from ingest.cli import cli
 cli.main(args=["ingest", sys.argv[1], "--db", sys.argv[2]])
 """
 
 
-@pytest.mark.slow  # ingest and server processes, killed and raced
-def test_a_kill_between_creating_the_search_index_and_its_triggers_is_repaired(tmp_path):
-    """A kill at the one point where the schema is not written in one go (sqlite-utils creates
-    an FTS table, fills it and adds its triggers in separate statements): the next ingest must
-    still index every article, or search silently misses them."""
-    db = tmp_path / "archive.db"
-    killed = subprocess.run([sys.executable, "-c", KILL_INSIDE_FTS_SETUP, str(ROOT / "seeds"), str(db)], cwd=ROOT)
-    assert killed.returncode == -signal.SIGKILL
-    code, _, err = finish(ingest(ROOT / "seeds", db))
-    assert code == 0, err
-    assert_whole(db)
+def indexed_whole(db: Path) -> None:
     with sqlite3.connect(db) as c:
         assert (
             c.execute("select count(*) from sentences_fts").fetchone()
             == c.execute("select count(*) from sentences").fetchone()
         )
         assert c.execute("select count(*) from articles_fts where articles_fts match 'Vostochny'").fetchone()[0] > 0
+
+
+@pytest.mark.slow  # ingest processes, killed
+def test_a_kill_while_a_new_archive_is_made_leaves_nothing_half_made(tmp_path):
+    """A new archive is made under a temporary name and renamed into place: a kill before its
+    search indexes exist leaves no archive, and the next ingest makes a whole one."""
+    db = tmp_path / "archive.db"
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_WHILE_MAKING_THE_SEARCH_INDEXES, str(ROOT / "seeds"), str(db)], cwd=ROOT
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert not db.exists()
+    code, _, err = finish(ingest(ROOT / "seeds", db))
+    assert code == 0, err
+    assert_whole(db)
+    indexed_whole(db)
+
+
+@pytest.mark.slow  # two ingest processes
+def test_a_search_index_without_its_triggers_is_made_again_whole(tmp_path):
+    """Releases that made an archive in place created a search index and its triggers in
+    separate steps, and a kill between them left an index every later article was missing
+    from. The next ingest makes such an index again, filled from its table."""
+    db = tmp_path / "archive.db"
+    code, _, err = finish(ingest(ROOT / "seeds", db))
+    assert code == 0, err
+    with sqlite3.connect(db) as c:
+        for trigger in ("sentences_ai", "sentences_ad", "sentences_au"):
+            c.execute(f"drop trigger {trigger}")
+        c.execute("insert into sentences_fts (sentences_fts) values ('delete-all')")  # as if written without them
+    code, _, err = finish(ingest(ROOT / "seeds", db))
+    assert code == 0, err
+    assert_whole(db)
+    indexed_whole(db)
 
 
 @pytest.mark.slow  # ingest and server processes, killed and raced

@@ -1,4 +1,4 @@
-"""ingest/store/schema.py: an archive built by the last release before migrations is upgraded in
+"""ingest/store/migrations.py: an archive built by the last release before migrations is upgraded in
 place, not refused, and ends up as a fresh ingest would have made it.
 
 `tests/data/seeds-schema3.db.gz` is seeds/ ingested by newsarchive at commit 7816b5b
@@ -15,7 +15,8 @@ import pytest
 from support import ROOT
 
 from ingest.store.articles import StoreError
-from ingest.store.schema import MIGRATIONS, open_database
+from ingest.store.migrations import MIGRATIONS
+from ingest.store.schema import open_database
 
 FIXTURE = ROOT / "tests" / "data" / "seeds-schema3.db.gz"
 

@@ -1,11 +1,10 @@
-"""The article tables: their definitions, and one transaction per article.
+"""The article tables written and deleted, one transaction per article.
 
-This module owns (defines, writes and deletes) the tables an `Article` fills: articles,
-sentences, entities, mentions, places, quotes, dated_mentions, furniture, and their FTS
-indexes. `passages.py` owns the passage tables; `schema.ensure_schema` puts both together
-and migrates older archives. The schema is the researchers' contract (README, "Schema"):
-offsets in `sentences` point into `articles.body`, offsets in `mentions` point into
-`sentences.text`.
+This module writes and deletes the rows an `Article` fills: articles, sentences, entities,
+mentions, places, quotes, dated_mentions, furniture (their full-text indexes follow by
+trigger), and the counts kept with them (entity_dates, entity_spellings). The tables are
+defined in `schema.py`, with every other part of the archive's shape; `passages.py` writes
+the passage tables.
 """
 
 from __future__ import annotations
@@ -18,130 +17,11 @@ import sqlite_utils
 from ingest.models import Article, Entity
 from ingest.store.passages import forget_article
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY,
-    title TEXT,
-    title_from TEXT,
-    outlet TEXT,
-    published TEXT,
-    language TEXT,
-    body TEXT NOT NULL,
-    raw TEXT NOT NULL,
-    source TEXT NOT NULL,
-    url TEXT,
-    format TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    sentence_count INTEGER NOT NULL,
-    mention_count INTEGER NOT NULL,
-    ingested_at TEXT NOT NULL,
-    author TEXT, -- from here on: archives from before them get them by migrations 0005 and 0007, at the end
-    published_from TEXT, -- where published came from: source, url, date_line or report_date
-    published_stated TEXT -- the date the source stated, when published corrects it (a day-month swap)
-);
-CREATE TABLE IF NOT EXISTS sentences (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: passages.py indexes sentences above a mark
-    article_id TEXT NOT NULL REFERENCES articles(id),
-    position INTEGER NOT NULL,
-    char_start INTEGER NOT NULL,
-    char_end INTEGER NOT NULL,
-    text TEXT NOT NULL,
-    stemmed TEXT NOT NULL,
-    section TEXT NOT NULL,
-    UNIQUE (article_id, position)
-);
-CREATE TABLE IF NOT EXISTS entities (
-    id INTEGER PRIMARY KEY,
-    key TEXT NOT NULL UNIQUE,
-    name TEXT NOT NULL,
-    type TEXT NOT NULL CHECK (type IN ('person', 'organization', 'place')),
-    wikidata TEXT,
-    mentions INTEGER NOT NULL DEFAULT 0 -- kept by save_article, so a sort by mentions never counts the mentions table
-);
-CREATE TABLE IF NOT EXISTS mentions (
-    id INTEGER PRIMARY KEY,
-    entity_id INTEGER NOT NULL REFERENCES entities(id),
-    article_id TEXT NOT NULL REFERENCES articles(id),
-    sentence_id INTEGER NOT NULL REFERENCES sentences(id),
-    char_start INTEGER NOT NULL,
-    char_end INTEGER NOT NULL,
-    surface TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS places (
-    entity_id INTEGER PRIMARY KEY REFERENCES entities(id),
-    name TEXT NOT NULL,
-    latitude REAL,
-    longitude REAL,
-    country_code TEXT,
-    kind TEXT NOT NULL,
-    geonames_id INTEGER,
-    population INTEGER,
-    mentions INTEGER NOT NULL DEFAULT 0 -- kept by save_article, so the map never counts the mentions table
-);
-CREATE TABLE IF NOT EXISTS furniture (
-    id INTEGER PRIMARY KEY,
-    article_id TEXT NOT NULL REFERENCES articles(id),
-    kind TEXT NOT NULL,
-    text TEXT NOT NULL,
-    raw_start INTEGER NOT NULL,
-    raw_end INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS quotes (
-    id INTEGER PRIMARY KEY,
-    article_id TEXT NOT NULL REFERENCES articles(id),
-    sentence_id INTEGER NOT NULL REFERENCES sentences(id),
-    speaker_id INTEGER REFERENCES entities(id),
-    kind TEXT NOT NULL CHECK (kind IN ('direct', 'reported')),
-    cue TEXT NOT NULL,
-    char_start INTEGER NOT NULL,
-    char_end INTEGER NOT NULL,
-    text TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS dated_mentions (
-    id INTEGER PRIMARY KEY,
-    article_id TEXT NOT NULL REFERENCES articles(id),
-    sentence_id INTEGER NOT NULL REFERENCES sentences(id),
-    char_start INTEGER NOT NULL,
-    char_end INTEGER NOT NULL,
-    surface TEXT NOT NULL,
-    date_start TEXT,
-    date_end TEXT,
-    granularity TEXT NOT NULL,
-    relative INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS idx_dated_mentions_article_id ON dated_mentions(article_id);
-CREATE INDEX IF NOT EXISTS idx_dated_mentions_sentence_id ON dated_mentions(sentence_id);
-CREATE INDEX IF NOT EXISTS idx_dated_mentions_date_start ON dated_mentions(date_start);
-CREATE INDEX IF NOT EXISTS idx_quotes_article_id ON quotes(article_id);
-CREATE INDEX IF NOT EXISTS idx_quotes_sentence_id ON quotes(sentence_id);
-CREATE INDEX IF NOT EXISTS idx_quotes_speaker_id ON quotes(speaker_id);
--- Every way a researcher may name an entity: id, key, Wikidata id, name, or a spelling the
--- articles use ("Moskow"). The canned queries look entities up through it.
-CREATE VIEW IF NOT EXISTS entity_names AS
-    SELECT id AS entity_id, CAST(id AS TEXT) AS term FROM entities
-    UNION ALL SELECT id, key FROM entities
-    UNION ALL SELECT id, wikidata FROM entities WHERE wikidata IS NOT NULL
-    UNION ALL SELECT id, name FROM entities
-    UNION ALL SELECT DISTINCT entity_id, surface FROM mentions;
-CREATE INDEX IF NOT EXISTS idx_sentences_article_id ON sentences(article_id);
-CREATE INDEX IF NOT EXISTS idx_mentions_entity_id ON mentions(entity_id);
-CREATE INDEX IF NOT EXISTS idx_mentions_article_id ON mentions(article_id);
-CREATE INDEX IF NOT EXISTS idx_mentions_sentence_id ON mentions(sentence_id);
-CREATE INDEX IF NOT EXISTS idx_furniture_article_id ON furniture(article_id);
-CREATE INDEX IF NOT EXISTS idx_entities_type ON entities(type);
-CREATE INDEX IF NOT EXISTS idx_articles_outlet ON articles(outlet);
-CREATE INDEX IF NOT EXISTS idx_articles_published ON articles(published);
-CREATE INDEX IF NOT EXISTS idx_articles_language ON articles(language);
-CREATE INDEX IF NOT EXISTS idx_entities_mentions ON entities(mentions);
-"""
-
-# Folds diacritics so that "Moskva" finds "Moskvá"; FTS5 tables are kept in sync by triggers.
-FTS_TOKENIZE = "unicode61 remove_diacritics 2"
-FTS_TABLES = {"articles": ["title", "body"], "sentences": ["text", "stemmed"]}
-
-
-class StoreError(Exception):
-    """The database cannot be opened or written."""
+# Re-exported (`as`): bench/scale_archive.py and the search tests take the full-text setup from here.
+from ingest.store.schema import FTS_TABLES as FTS_TABLES
+from ingest.store.schema import FTS_TOKENIZE as FTS_TOKENIZE
+from ingest.store.schema import StoreError
+from ingest.store.schema import create_fts as create_fts
 
 
 def stored_hash(db: sqlite_utils.Database, article_id: str) -> str | None:
@@ -285,8 +165,8 @@ def save_desk_counts(conn: sqlite3.Connection, article_id: str, sign: int) -> No
     """Add (sign 1) or take away (sign -1) the article's mentions from `entity_dates` (mentions
     and articles per entity and publication date, '' for none) and `entity_spellings` (mentions
     per entity and spelling), the counts the entity page, its chart and every look-up of an
-    entity by name read instead of the mentions table (migration 0006, ingest/store/schema.py). Rows
-    counted down to nothing are deleted."""
+    entity by name read instead of the mentions table (`schema.DESK_COUNTS`). Rows counted
+    down to nothing are deleted."""
     dated = "(SELECT coalesce(published, '') FROM articles WHERE id = :article)"
     conn.execute(
         f"""INSERT INTO entity_dates (entity_id, published, mentions, articles)
@@ -412,15 +292,6 @@ def remove_orphan_entities(db: sqlite_utils.Database) -> int:
         )
         db.conn.execute(f"DELETE FROM places WHERE entity_id IN ({orphans})")
         return db.conn.execute(f"DELETE FROM entities WHERE id IN ({orphans})").rowcount
-
-
-def create_fts(db: sqlite_utils.Database) -> None:
-    """Full-text indexes kept in sync by triggers. replace=True also rebuilds an index whose
-    triggers a killed process cut off."""
-    for table, columns in FTS_TABLES.items():
-        db.table(table).enable_fts(
-            columns, fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZE, replace=True
-        )
 
 
 def counts(db: sqlite_utils.Database) -> dict[str, int]:

@@ -23,11 +23,10 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import functools
 import os
 from pathlib import Path
 
-from ingest.store.articles import StoreError
+from ingest.store.schema import StoreError
 
 
 class IngestLocked(Exception):
@@ -141,17 +140,6 @@ class ServingLock:
             _remove(self._fd, self.path)
         os.close(self._fd)
         self._fd = None
-
-
-def holding_ingest_lock(function):
-    """Decorator for `function(paths, db_path, ...)`: run it holding `db_path`'s ingest lock."""
-
-    @functools.wraps(function)
-    def wrapper(paths, db_path, *args, **kwargs):
-        with IngestLock(db_path):
-            return function(paths, db_path, *args, **kwargs)
-
-    return wrapper
 
 
 class _Unopenable(Exception):

@@ -41,6 +41,9 @@ How it works
    first `BAND_ROWS_READ` band rows) are compared whole: Jaccard (and containment) of their word 3-gram sets; at `COPY_THRESHOLD` or more (or containment at `COPY_CONTAINMENT`) the later article is
    recorded in `article_copies` as a copy of the earlier one.
 
+The tables (`passage_*`, `article_bands`, `article_copies`) are defined in `schema.py`; only
+this module writes them.
+
 Cost
 ----
 Incremental and streamed: sentences whose id is above `passage_progress.last_sentence_id`
@@ -83,67 +86,6 @@ SHINGLE_CACHE = 5000  # sentences whose shingle sets are kept between comparison
 LINKS = 3  # verified pairs kept between a new sentence and each cluster it joins
 COPY_THRESHOLD = 0.7
 COPY_CONTAINMENT = 0.9
-
-# The tables this module writes (and only it): put in place by `schema.ensure_schema`.
-SCHEMA = """
--- Passages shared across outlets (this module). Band rows are looked up by band only;
--- rows of deleted sentences are skipped at look-up and swept after re-written articles.
-CREATE TABLE IF NOT EXISTS passage_bands (
-    band INTEGER NOT NULL,
-    sentence_id INTEGER NOT NULL,
-    PRIMARY KEY (band, sentence_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS passage_wordings (
-    hash INTEGER PRIMARY KEY, -- of the normalised sentence: word-for-word copies skip the bands
-    sentence_id INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS passage_progress (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    last_sentence_id INTEGER NOT NULL,
-    clusters_built INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS passage_pairs (
-    sentence_a INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,
-    sentence_b INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,
-    similarity REAL NOT NULL,
-    PRIMARY KEY (sentence_a, sentence_b)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS idx_passage_pairs_sentence_b ON passage_pairs(sentence_b);
-CREATE TABLE IF NOT EXISTS passage_clusters (
-    id INTEGER PRIMARY KEY,
-    sentences INTEGER NOT NULL,
-    articles INTEGER NOT NULL,
-    outlets INTEGER NOT NULL,
-    outlet_names TEXT NOT NULL,
-    earliest TEXT,
-    sample_sentence_id INTEGER,
-    sample TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS passage_members (
-    sentence_id INTEGER NOT NULL UNIQUE REFERENCES sentences(id) ON DELETE CASCADE,
-    cluster_id INTEGER NOT NULL,
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    outlet TEXT,
-    published TEXT
-);
-CREATE INDEX IF NOT EXISTS idx_passage_members_cluster_id ON passage_members(cluster_id);
-CREATE INDEX IF NOT EXISTS idx_passage_members_article_id ON passage_members(article_id);
-CREATE TABLE IF NOT EXISTS article_bands (
-    band INTEGER NOT NULL,
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    PRIMARY KEY (band, article_id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS idx_article_bands_article_id ON article_bands(article_id);
-CREATE TABLE IF NOT EXISTS article_copies (
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    copy_of TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    similarity REAL NOT NULL,
-    containment REAL NOT NULL,
-    shared_sentences INTEGER NOT NULL,
-    PRIMARY KEY (article_id, copy_of)
-);
-CREATE INDEX IF NOT EXISTS idx_article_copies_copy_of ON article_copies(copy_of);
-"""
 
 WORD = re.compile(r"\w+")
 QUOTE = re.compile(f"[{QUOTE_MARKS}]([^{QUOTE_MARKS}]+)[{QUOTE_MARKS}]")
