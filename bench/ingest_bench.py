@@ -47,9 +47,9 @@ from ingest.extract.gazetteer import Gazetteer, load_gazetteer
 from ingest.extract.sentences import sentences_of
 from ingest.extract.timing import StageTimer
 from ingest.read.sources import find_files, read_documents
-from ingest.store.articles import FTS_TOKENIZE, save_article
+from ingest.store.articles import save_article
 from ingest.store.passages import update_passages
-from ingest.store.schema import open_database
+from ingest.store.schema import FTS_TOKENIZE, open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -45,3 +45,8 @@ def test_make_test_quick_leaves_the_tiers_out():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     (command,) = re.findall(r"^test-quick:.*\n\t(.*)$", makefile, re.MULTILINE)
     assert all(f"not {tier}" in command for tier in ("slow", "browser", "install")), command
+
+
+def test_the_readme_tells_developers_about_the_quick_tier():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make test-quick" in readme

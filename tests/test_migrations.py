@@ -14,9 +14,8 @@ import sys
 import pytest
 from support import ROOT
 
-from ingest.store.articles import StoreError
 from ingest.store.migrations import MIGRATIONS
-from ingest.store.schema import open_database
+from ingest.store.schema import StoreError, open_database
 
 FIXTURE = ROOT / "tests" / "data" / "seeds-schema3.db.gz"
 

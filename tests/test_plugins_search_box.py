@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from support import load_plugin
 
-from ingest.store.articles import FTS_TOKENIZE
+from ingest.store.schema import FTS_TOKENIZE
 
 search_box = load_plugin("search_box")
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from support import load_plugin
 
 from ingest.extract.stem import stem_text
-from ingest.store.articles import FTS_TOKENIZE
+from ingest.store.schema import FTS_TOKENIZE
 
 fts_query = load_plugin("search_query").fts_query
 

@@ -2,8 +2,8 @@ import pytest
 
 from ingest.extract.stem import stem_text
 from ingest.models import Article, Entity, Mention, Place, Sentence
-from ingest.store.articles import StoreError, save_article
-from ingest.store.schema import open_database
+from ingest.store.articles import save_article
+from ingest.store.schema import StoreError, open_database
 
 
 def make_article(article_id="a1", body="Putin tiba di Moskow."):

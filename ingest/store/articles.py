@@ -18,10 +18,7 @@ from ingest.models import Article, Entity
 from ingest.store.passages import forget_article
 
 # Re-exported (`as`): bench/scale_archive.py and the search tests take the full-text setup from here.
-from ingest.store.schema import FTS_TABLES as FTS_TABLES
-from ingest.store.schema import FTS_TOKENIZE as FTS_TOKENIZE
 from ingest.store.schema import StoreError
-from ingest.store.schema import create_fts as create_fts
 
 
 def stored_hash(db: sqlite_utils.Database, article_id: str) -> str | None:
