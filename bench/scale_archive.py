@@ -16,7 +16,7 @@ holding `factor` times as many articles, as a bigger corpus from `bench/generate
 Then the counts the ingest keeps (`entities.mentions`, `places.mentions`, the clusters'
 sentence and article counts and, where the archive has them, the counts of migration 0006:
 `ingest.store.articles.refresh_desk_counts`) are recounted,
-the FTS indexes are rebuilt (`ingest.store.articles.create_fts`), and the shared-passage mark is set
+the FTS indexes are rebuilt (`ingest.store.schema.create_fts`), and the shared-passage mark is set
 past the last sentence, so the copy is served as it is and never indexed again.
 
 What it is not: the real bench run. Entities, outlets and wording do not grow with the copy
@@ -97,6 +97,7 @@ def columns(connection: sqlite3.Connection, table: str) -> list[str]:
 def scale(source: Path, out: Path, factor: int, shift_days: int = 1, log=print) -> dict:
     """Write OUT as SOURCE with every article `factor` times; returns the row counts."""
     from ingest.store import articles as store
+    from ingest.store import schema
 
     if factor < 1:
         raise ValueError("factor must be at least 1")
@@ -111,7 +112,7 @@ def scale(source: Path, out: Path, factor: int, shift_days: int = 1, log=print) 
     copy.close()
     connection = connect(out, shift_days)
     present = {name for (name,) in connection.execute("select name from sqlite_master where type = 'table'")}
-    fts = [table for table in store.FTS_TABLES if f"{table}_fts" in present]
+    fts = [table for table in schema.FTS_TABLES if f"{table}_fts" in present]
     for table in fts:  # dropped (triggers too) and rebuilt at the end: one pass instead of a trigger per row
         connection.execute(f"DROP TABLE IF EXISTS [{table}_fts]")
         for suffix in ("_ai", "_ad", "_au"):
@@ -143,7 +144,7 @@ def scale(source: Path, out: Path, factor: int, shift_days: int = 1, log=print) 
     import sqlite_utils
 
     db = sqlite_utils.Database(out)
-    store.create_fts(db)
+    schema.create_fts(db)
     if "entity_dates" in present:  # the counts migration 0006 keeps, counted again
         store.refresh_desk_counts(db)
     db.execute("PRAGMA journal_mode = DELETE")
