@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= archive.db
 PORT ?= 8001
+TEST_WORKERS ?= auto
 
 .PHONY: install install-test browser demo ingest serve test test-quick clean eval screenshots lint docs
 
@@ -28,10 +29,11 @@ ingest: install
 demo: ingest
 	$(BIN)/newsarchive serve --db $(DB) --port $(PORT)
 
-# Every test (what CI runs). test-quick, between edits: all but the slow, browser and install
+# Every test (what CI runs), in TEST_WORKERS processes (pytest-xdist; a file's tests stay in one, so its
+# module fixtures are made once). test-quick, between edits: all but the slow, browser and install
 # tiers (markers in pyproject.toml), in under 2 minutes.
 test: install-test browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 test-quick: $(VENV)/test-extras
 	$(BIN)/python -m pytest -q -m "not slow and not browser and not install"
