@@ -95,14 +95,20 @@ def stored_entity(db, entity: Entity) -> Entity:
     return Entity(entity.key, name, type_, wikidata, Place(*place) if place[3] is not None else None)
 
 
-def copy_with_article(source: Path, path: Path, article: Article) -> sqlite_utils.Database:
-    """A copy of the archive at `source` in `path`, with `article` saved in it (its entities
-    matched to the stored ones), open for more changes."""
+def copy_archive(source: Path, path: Path) -> Path:
+    """A consistent copy of the archive at `source` in `path` (SQLite's backup: a WAL database
+    too), for a test that changes or serves it (serving checkpoints the file); returns `path`."""
     original, copy = sqlite3.connect(source), sqlite3.connect(path)
     original.backup(copy)
     original.close()
     copy.close()
-    db = open_database(str(path))
+    return path
+
+
+def copy_with_article(source: Path, path: Path, article: Article) -> sqlite_utils.Database:
+    """A copy of the archive at `source` in `path`, with `article` saved in it (its entities
+    matched to the stored ones), open for more changes."""
+    db = open_database(str(copy_archive(source, path)))
     article.mentions = [replace(m, entity=stored_entity(db, m.entity)) for m in article.mentions]
     save(db, article)
     return db

@@ -1,9 +1,8 @@
 """The query benchmark's registry of cases (bench/query_context.py): every case the report
 carries is registered once, in the report's order, and one case runs alone on a tiny archive."""
 
-import sqlite3
-
 import pytest
+from support import copy_archive
 
 from bench import query_bench
 from bench.query_context import CASES, case
@@ -56,12 +55,7 @@ def test_a_name_is_registered_once():
 @pytest.fixture
 def tiny(seeds_db, tmp_path):
     """A copy of the seeds archive (five articles): serving checkpoints the file."""
-    path = tmp_path / "tiny.db"
-    source, copy = sqlite3.connect(seeds_db), sqlite3.connect(path)
-    source.backup(copy)
-    source.close()
-    copy.close()
-    return path
+    return copy_archive(seeds_db, tmp_path / "tiny.db")
 
 
 def test_one_case_runs_alone_and_gives_figures(tiny):

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from support import copy_archive
 
 from bench import query_bench, query_cases
 
@@ -13,12 +14,7 @@ from bench import query_bench, query_cases
 @pytest.fixture
 def db(seeds_db, tmp_path) -> Path:
     """A copy of the seeds archive: serving checkpoints the file, and the session's copy is shared."""
-    path = tmp_path / "archive.db"
-    source, copy = sqlite3.connect(seeds_db), sqlite3.connect(path)
-    source.backup(copy)
-    source.close()
-    copy.close()
-    return path
+    return copy_archive(seeds_db, tmp_path / "archive.db")
 
 
 @pytest.mark.slow  # a server process, the benchmark's queries

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from support import free_port, start_server, stop_server
+from support import copy_archive, free_port, start_server, stop_server
 
 from ingest.serve.app import SETTINGS
 
@@ -118,11 +118,7 @@ def test_runaway_queries_are_cut_off_while_other_requests_are_answered(db_name, 
 
 @pytest.mark.slow  # a server process: the live mode's smoke test
 def test_a_live_archive_is_read_only_too(archive_db, tmp_path):
-    path = tmp_path / "live.db"
-    source, copy = sqlite3.connect(archive_db), sqlite3.connect(path)
-    source.backup(copy)
-    source.close()
-    copy.close()
+    path = copy_archive(archive_db, tmp_path / "live.db")
     port = free_port()
     process = start_server(
         [sys.executable, "-m", "ingest", "serve", "--live", "--db", str(path), "--port", str(port)],
